@@ -1,0 +1,226 @@
+// The agent: sample every interval, spool durably, stream to collectors.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Hello, Inventory } from '@wattprint/proto';
+import { ProcScanner, type RegistrationLookup } from './procfs/scanner.ts';
+import { Sampler } from './sampler/sampler.ts';
+import { Spool } from './spool/spool.ts';
+import { Uplink, type TlsFiles } from './uplink/uplink.ts';
+import { encodeReport } from '@wattprint/proto';
+import { RaplSource } from './sources/rapl.ts';
+import { CpuModelSource } from './sources/cpu-model.ts';
+import type { EnergySource, ProbeResult } from './sources/source.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentConfig {
+  host: string;
+  collectors: string[];
+  plaintext: boolean;
+  tls?: TlsFiles;
+  intervalMs: number;
+  sysfsRoot: string;
+  procfsRoot: string;
+  spoolDir: string;
+  spoolMaxBytes: number;
+  spoolMaxAgeMs: number;
+  tdpWatts?: number;
+  zone: string;
+  pue: number;
+  labels: Record<string, string>;
+  jobEnvVars: string[];
+  jobCgroupPatterns: string[];
+}
+
+export function defaultAgentConfig(): AgentConfig {
+  return {
+    host: os.hostname(),
+    collectors: ['127.0.0.1:7419'],
+    plaintext: false,
+    intervalMs: 1000,
+    sysfsRoot: '/sys',
+    procfsRoot: '/proc',
+    spoolDir: '/var/lib/wattprint/spool',
+    spoolMaxBytes: 256 * 1024 * 1024,
+    spoolMaxAgeMs: 7 * 24 * 3600 * 1000,
+    zone: '',
+    pue: 1,
+    labels: {},
+    jobEnvVars: [],
+    jobCgroupPatterns: [],
+  };
+}
+
+/** Validates a parsed config file; every error names the offending key. */
+export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentConfig {
+  const cfg = defaultAgentConfig();
+  if (raw === undefined || raw === null) return cfg;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${where}: expected an object`);
+  const r = raw as Record<string, unknown>;
+  const known = new Set(Object.keys(cfg).concat(['tls']));
+  for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`${where}: unknown key "${k}"`);
+  const str = (k: keyof AgentConfig) => {
+    if (r[k] === undefined) return;
+    if (typeof r[k] !== 'string' || r[k] === '') throw new Error(`${where}: "${k}" must be a non-empty string`);
+    (cfg as unknown as Record<string, unknown>)[k] = r[k];
+  };
+  const num = (k: keyof AgentConfig, min: number, max: number) => {
+    if (r[k] === undefined) return;
+    const v = r[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new Error(`${where}: "${k}" must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    (cfg as unknown as Record<string, unknown>)[k] = v;
+  };
+  const strList = (k: keyof AgentConfig) => {
+    if (r[k] === undefined) return;
+    const v = r[k];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new Error(`${where}: "${k}" must be a list of non-empty strings`);
+    (cfg as unknown as Record<string, unknown>)[k] = v;
+  };
+  for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir'] as const) str(k);
+  if (r.zone !== undefined) {
+    if (typeof r.zone !== 'string') throw new Error(`${where}: "zone" must be a string`);
+    cfg.zone = r.zone;
+  }
+  strList('collectors');
+  if (cfg.collectors.length === 0) throw new Error(`${where}: "collectors" needs at least one address`);
+  strList('jobEnvVars');
+  strList('jobCgroupPatterns');
+  for (const p of cfg.jobCgroupPatterns) {
+    try {
+      new RegExp(p);
+    } catch (err) {
+      throw new Error(`${where}: "jobCgroupPatterns" holds an invalid pattern ${JSON.stringify(p)}: ${(err as Error).message}`);
+    }
+  }
+  num('intervalMs', 100, 3_600_000);
+  num('spoolMaxBytes', 1024 * 1024, 1e12);
+  num('spoolMaxAgeMs', 60_000, 365 * 24 * 3600 * 1000);
+  num('tdpWatts', 1, 5000);
+  num('pue', 1, 5);
+  if (r.plaintext !== undefined) {
+    if (typeof r.plaintext !== 'boolean') throw new Error(`${where}: "plaintext" must be true or false`);
+    cfg.plaintext = r.plaintext;
+  }
+  if (r.labels !== undefined) {
+    if (typeof r.labels !== 'object' || r.labels === null || Object.values(r.labels).some((v) => typeof v !== 'string')) throw new Error(`${where}: "labels" must map strings to strings`);
+    cfg.labels = r.labels as Record<string, string>;
+  }
+  if (r.tls !== undefined) {
+    const t = r.tls as Record<string, unknown>;
+    for (const k of ['ca', 'cert', 'key']) if (typeof t?.[k] !== 'string') throw new Error(`${where}: "tls.${k}" must be a file path`);
+    cfg.tls = { ca: t.ca as string, cert: t.cert as string, key: t.key as string, serverName: typeof t.serverName === 'string' ? t.serverName : undefined };
+  }
+  if (!cfg.tls && !cfg.plaintext) throw new Error(`${where}: set "tls" (ca, cert, key) or, for loopback and trusted networks only, "plaintext": true`);
+  return cfg;
+}
+
+export function loadAgentConfig(file: string | undefined, overrides: Partial<AgentConfig> = {}): AgentConfig {
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read agent config ${file}: ${(err as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`agent config ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  return parseAgentConfig({ ...raw, ...stripUndefined(overrides) }, file ?? 'agent config');
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Picks the sources that work on this host; the CPU model stands in for missing RAPL. */
+export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource }> {
+  const rapl = new RaplSource(cfg.sysfsRoot);
+  const cpuModel = new CpuModelSource({ procfsRoot: cfg.procfsRoot, tdpWatts: cfg.tdpWatts });
+  const raplProbe = await rapl.probe();
+  const sources: EnergySource[] = [];
+  const probes: ProbeResult[] = [raplProbe];
+  if (raplProbe.found) sources.push(rapl);
+  else {
+    sources.push(cpuModel);
+    probes.push(await cpuModel.probe());
+  }
+  return { sources, probes, cpuModel };
+}
+
+export function readBootId(procfsRoot: string): string {
+  try {
+    return fs.readFileSync(path.join(procfsRoot, 'sys', 'kernel', 'random', 'boot_id'), 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+export interface RunningAgent {
+  spool: Spool;
+  uplink: Uplink;
+  stop(): Promise<void>;
+  /** Closes the current interval now (tests, shutdown). */
+  tick(): Promise<void>;
+}
+
+export async function startAgent(cfg: AgentConfig, opts: { registrations?: RegistrationLookup; log?: (m: string) => void } = {}): Promise<RunningAgent> {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const { sources, probes, cpuModel } = await chooseSources(cfg);
+  for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
+  const scanner = new ProcScanner({
+    procfsRoot: cfg.procfsRoot,
+    registrations: opts.registrations,
+    rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
+  });
+  const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources });
+  const spool = new Spool({ dir: cfg.spoolDir, maxBytes: cfg.spoolMaxBytes, maxAgeMs: cfg.spoolMaxAgeMs, log });
+  const inventory: Inventory = {
+    cpuModel: cpuModel.cpu.model,
+    sockets: cpuModel.cpu.sockets,
+    logicalCpus: cpuModel.cpu.logicalCpus,
+    tdpWatts: cpuModel.tdp.tdpWatts,
+    tdpSource: cpuModel.tdp.source,
+    gpus: [],
+    meterKinds: [],
+    gridZone: cfg.zone,
+    gridZoneSource: cfg.zone ? 'config' : 'collector',
+    pue: cfg.pue,
+    labels: cfg.labels,
+  };
+  const hello = (): Hello => ({ host: cfg.host, agentVersion: AGENT_VERSION, resumeSeq: spool.firstPendingSeq, inventory });
+  const uplink = new Uplink({ addresses: cfg.collectors, spool, hello, tls: cfg.tls, plaintext: cfg.plaintext, log });
+
+  let busy = false;
+  const tick = async () => {
+    if (busy) return; // a slow source must not pile up intervals
+    busy = true;
+    try {
+      const seq = spool.nextSeq;
+      const report = await sampler.sample(seq);
+      if (report) spool.append((s) => encodeReport({ ...report, seq: s }));
+    } catch (err) {
+      log(`agent: sampling failed: ${(err as Error).stack ?? err}`);
+    } finally {
+      busy = false;
+    }
+  };
+  await tick(); // baselines
+  uplink.start();
+  const timer = setInterval(() => void tick(), cfg.intervalMs);
+  return {
+    spool,
+    uplink,
+    tick,
+    async stop() {
+      clearInterval(timer);
+      uplink.stop();
+      spool.close();
+      for (const s of sources) await s.close?.();
+    },
+  };
+}

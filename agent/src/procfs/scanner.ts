@@ -1,0 +1,248 @@
+// Per-process CPU time from procfs, one scan per interval.
+//
+// Identity is (pid, start time): a reused PID is a new process. CPU time of
+// children reaped during the interval reaches their parent through cutime and
+// cstime; the part of it already counted while the child was alive is taken
+// off, so short-lived DataLoader workers are neither lost nor counted twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProcessUsage } from '@wattprint/proto';
+import { resolveJob, type JobMatch, type JobRules, DEFAULT_JOB_RULES } from '../jobs/resolve.ts';
+import { parseCgroup, parseEnviron, parsePidStat, parseProcStat, type HostCpuTimes } from './parse.ts';
+
+export interface Registration {
+  jobId: string;
+  labels?: Record<string, string>;
+}
+
+/** Looks up an explicit registration by process identity. */
+export type RegistrationLookup = (pid: number, startTimeUs: number) => Registration | undefined;
+
+export interface ScanResult {
+  processes: ProcessUsage[];
+  cpuBusySeconds: number;
+  cpuIdleSeconds: number;
+  cpuCount: number;
+  /** True on the first scan, which only sets baselines. */
+  baseline: boolean;
+  problems: string[];
+}
+
+interface Tracked {
+  pid: number;
+  startTimeUs: number;
+  ppid: number;
+  uid: number;
+  command: string;
+  cgroup: string;
+  env: Map<string, string> | undefined;
+  /** utime + stime at the last scan, ticks. */
+  own: number;
+  /** cutime + cstime at the last scan, ticks. */
+  children: number;
+  job: JobMatch;
+}
+
+export interface ScannerOptions {
+  procfsRoot?: string;
+  clockTicks?: number;
+  pageSize?: number;
+  rules?: JobRules;
+  registrations?: RegistrationLookup;
+  /** Report processes with no CPU time and no job as well (default false). */
+  includeIdle?: boolean;
+}
+
+export class ProcScanner {
+  private readonly root: string;
+  private readonly hz: number;
+  private readonly pageSize: number;
+  private readonly rules: JobRules;
+  private readonly registrations: RegistrationLookup;
+  private readonly includeIdle: boolean;
+  private tracked = new Map<string, Tracked>();
+  private lastHost: HostCpuTimes | undefined;
+  private lastUptimeTicks = -1;
+
+  constructor(opts: ScannerOptions = {}) {
+    this.root = opts.procfsRoot ?? '/proc';
+    this.hz = opts.clockTicks ?? 100;
+    this.pageSize = opts.pageSize ?? 4096;
+    this.rules = opts.rules ?? DEFAULT_JOB_RULES;
+    this.registrations = opts.registrations ?? (() => undefined);
+    this.includeIdle = opts.includeIdle ?? false;
+  }
+
+  scan(): ScanResult {
+    const problems: string[] = [];
+    const host = this.readHost(problems);
+    const uptimeTicks = this.readUptimeTicks();
+    const baseline = this.lastHost === undefined;
+    const bootUs = (host?.bootTime ?? 0) * 1e6;
+
+    const seen = new Map<string, Tracked>();
+    const cpuTicks = new Map<string, number>();
+    const started = new Set<string>();
+    const rss = new Map<string, number>();
+    let entries: string[] = [];
+    try {
+      entries = fs.readdirSync(this.root);
+    } catch (err) {
+      problems.push(`cannot list ${this.root}: ${(err as Error).message}`);
+    }
+    for (const name of entries) {
+      if (!isPid(name)) continue;
+      const dir = path.join(this.root, name);
+      let statText: string;
+      try {
+        statText = fs.readFileSync(path.join(dir, 'stat'), 'utf8');
+      } catch {
+        continue; // exited between readdir and read
+      }
+      const st = parsePidStat(statText);
+      if (!st) {
+        problems.push(`${dir}/stat: unparseable`);
+        continue;
+      }
+      const startTimeUs = bootUs + Math.round((st.starttime * 1e6) / this.hz);
+      const key = `${st.pid}:${st.starttime}`;
+      const prev = this.tracked.get(key);
+      const own = st.utime + st.stime;
+      const children = st.cutime + st.cstime;
+      let t: Tracked;
+      let delta: number;
+      if (prev) {
+        t = prev;
+        delta = own - prev.own + Math.max(children - prev.children, 0);
+        prev.children = children;
+        prev.own = own;
+        prev.ppid = st.ppid;
+      } else {
+        t = { pid: st.pid, startTimeUs, ppid: st.ppid, uid: 0, command: st.comm, cgroup: '', env: undefined, own, children, job: { jobId: '', source: '' } };
+        this.describe(dir, t);
+        // Started since the previous scan: all its CPU time is in this interval.
+        const isNew = !baseline && st.starttime >= this.lastUptimeTicks;
+        delta = isNew ? own + children : 0;
+        if (isNew) started.add(key);
+      }
+      seen.set(key, t);
+      cpuTicks.set(key, Math.max(delta, 0));
+      rss.set(key, st.rssPages * this.pageSize);
+    }
+
+    // Children that vanished were reaped into some parent's cutime/cstime with
+    // their full lifetime; take off what was already counted while they lived.
+    const byPid = new Map<number, Tracked>();
+    const keyByPid = new Map<number, string>();
+    for (const [key, t] of seen) {
+      byPid.set(t.pid, t);
+      keyByPid.set(t.pid, key);
+    }
+    for (const [key, gone] of this.tracked) {
+      if (seen.has(key)) continue;
+      const pkey = keyByPid.get(gone.ppid);
+      if (pkey) cpuTicks.set(pkey, Math.max((cpuTicks.get(pkey) ?? 0) - (gone.own + gone.children), 0));
+    }
+
+    // Resolve jobs parents-first through a memo keyed by pid.
+    const memo = new Map<number, JobMatch>();
+    const resolve = (t: Tracked, depth: number): JobMatch => {
+      const hit = memo.get(t.pid);
+      if (hit) return hit;
+      const parent = depth < 64 && t.ppid !== t.pid ? byPid.get(t.ppid) : undefined;
+      const job = resolveJob({
+        registration: this.registrations(t.pid, t.startTimeUs),
+        env: t.env,
+        cgroup: t.cgroup,
+        parent: parent ? resolve(parent, depth + 1) : undefined,
+        rules: this.rules,
+      });
+      memo.set(t.pid, job);
+      t.job = job;
+      return job;
+    };
+
+    const processes: ProcessUsage[] = [];
+    for (const [key, t] of seen) {
+      const job = resolve(t, 0);
+      const ticks = cpuTicks.get(key) ?? 0;
+      if (baseline) continue;
+      if (ticks === 0 && !job.jobId && !this.includeIdle) continue;
+      processes.push({
+        pid: t.pid,
+        startTimeUs: t.startTimeUs,
+        ppid: t.ppid,
+        uid: t.uid,
+        command: t.command,
+        cgroup: t.cgroup,
+        jobId: job.jobId,
+        jobSource: job.source,
+        labels: job.labels ?? {},
+        cpuSeconds: ticks / this.hz,
+        rssBytes: rss.get(key) ?? 0,
+        started: started.has(key),
+      });
+    }
+
+    let busy = 0;
+    let idle = 0;
+    if (host && this.lastHost) {
+      busy = Math.max(host.busyTicks - this.lastHost.busyTicks, 0) / this.hz;
+      idle = Math.max(host.idleTicks - this.lastHost.idleTicks, 0) / this.hz;
+    }
+    if (host) this.lastHost = host;
+    if (uptimeTicks >= 0) this.lastUptimeTicks = uptimeTicks;
+    this.tracked = seen;
+    return { processes, cpuBusySeconds: busy, cpuIdleSeconds: idle, cpuCount: host?.cpuCount ?? 1, baseline, problems };
+  }
+
+  private readHost(problems: string[]): HostCpuTimes | undefined {
+    try {
+      const h = parseProcStat(fs.readFileSync(path.join(this.root, 'stat'), 'utf8'));
+      if (!h) problems.push(`${this.root}/stat: no aggregate cpu line`);
+      return h;
+    } catch (err) {
+      problems.push(`cannot read ${this.root}/stat: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private readUptimeTicks(): number {
+    try {
+      const up = Number(fs.readFileSync(path.join(this.root, 'uptime'), 'utf8').split(/\s+/)[0]);
+      return Number.isFinite(up) ? Math.floor(up * this.hz) : -1;
+    } catch {
+      return -1;
+    }
+  }
+
+  /** Reads what does not change over a process's life: once per identity. */
+  private describe(dir: string, t: Tracked): void {
+    try {
+      t.uid = fs.statSync(dir).uid;
+    } catch {
+      /* gone */
+    }
+    try {
+      t.cgroup = parseCgroup(fs.readFileSync(path.join(dir, 'cgroup'), 'utf8'));
+    } catch {
+      /* no cgroup file */
+    }
+    try {
+      const cmd = fs.readFileSync(path.join(dir, 'cmdline'), 'utf8').replaceAll('\0', ' ').trim();
+      if (cmd) t.command = cmd.slice(0, 256);
+    } catch {
+      /* keep comm */
+    }
+    try {
+      t.env = parseEnviron(fs.readFileSync(path.join(dir, 'environ')));
+    } catch {
+      t.env = undefined; // other users' environ needs CAP_SYS_PTRACE
+    }
+  }
+}
+
+function isPid(name: string): boolean {
+  const c = name.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^\d+$/.test(name);
+}

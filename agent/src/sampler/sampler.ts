@@ -1,0 +1,71 @@
+// Closes one interval: scans processes, reads every source, and assembles the
+// wire Report. Intervals are contiguous: each starts where the previous ended.
+import type { Report, SourceStatus, JobProgress } from '@wattprint/proto';
+import type { ProcScanner } from '../procfs/scanner.ts';
+import type { EnergySource } from '../sources/source.ts';
+
+export function nowUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+export interface SamplerOptions {
+  host: string;
+  bootId: string;
+  scanner: ProcScanner;
+  sources: EnergySource[];
+  /** Progress counters drained per interval (tokens, examples, steps). */
+  drainProgress?: () => JobProgress[];
+  clock?: () => number;
+}
+
+export class Sampler {
+  private lastUs: number | undefined;
+  private readonly opts: SamplerOptions;
+  private readonly clock: () => number;
+
+  constructor(opts: SamplerOptions) {
+    this.opts = opts;
+    this.clock = opts.clock ?? nowUs;
+  }
+
+  /**
+   * Takes the readings that end the current interval. Returns undefined for
+   * the very first call, which only sets the baselines.
+   */
+  async sample(seq: number): Promise<Report | undefined> {
+    const endUs = this.clock();
+    const scan = this.opts.scanner.scan();
+    const startUs = this.lastUs ?? endUs;
+    const ctx = { startUs, endUs, cpuBusySeconds: scan.cpuBusySeconds, cpuIdleSeconds: scan.cpuIdleSeconds, cpuCount: scan.cpuCount };
+    const readings = await Promise.all(
+      this.opts.sources.map(async (s) => {
+        try {
+          return await s.read(ctx);
+        } catch (err) {
+          // A source must not throw, but one that does cannot stop the others.
+          return { energy: [], status: [{ source: s.name, ok: false, reason: `unexpected error: ${(err as Error).message}`, fix: '' }] };
+        }
+      }),
+    );
+    const first = this.lastUs === undefined;
+    this.lastUs = endUs;
+    if (first || scan.baseline) return undefined;
+    const sources: SourceStatus[] = readings.flatMap((r) => r.status);
+    for (const p of scan.problems) sources.push({ source: 'procfs', ok: false, reason: p, fix: '' });
+    return {
+      host: this.opts.host,
+      seq,
+      startUs,
+      endUs,
+      bootId: this.opts.bootId,
+      energy: readings.flatMap((r) => r.energy),
+      processes: scan.processes,
+      gpuProcesses: readings.flatMap((r) => r.gpuProcesses ?? []),
+      progress: this.opts.drainProgress?.() ?? [],
+      cpuBusySeconds: scan.cpuBusySeconds,
+      cpuIdleSeconds: scan.cpuIdleSeconds,
+      cpuCount: scan.cpuCount,
+      sources,
+    };
+  }
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
+// wattprint: one command, a verb per role.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { reportToJson } from '@wattprint/proto';
+import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
+import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
+import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
+import { startCollector } from '@wattprint/collector/collector.ts';
+
+const USAGE = `Usage: wattprint <command> [options]
+
+Commands:
+  start        all-in-one local stack: collector (embedded store), agent, HTTP API
+  agent        run the agent (sources -> spool -> gRPC uplink)
+  collector    run a collector (gRPC ingest -> attribution -> store -> HTTP API)
+  probe        list the measurement sources found on this host, and the missing ones
+  sample       print wire Reports as JSON, one per interval
+
+Run "wattprint <command> --help" for a command's options.`;
+
+export class UsageError extends Error {}
+
+function parse(args: string[], options: ParseArgsConfig['options'], help: string) {
+  try {
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+    if (r.values.help) {
+      console.log(help);
+      process.exit(0);
+    }
+    return r.values as Record<string, string | boolean | string[] | undefined>;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${help}`);
+  }
+}
+
+function num(v: unknown, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${v}"`);
+  return n;
+}
+
+function stateDir(): string {
+  return process.env.WATTPRINT_STATE_DIR ?? path.join(os.homedir(), '.wattprint');
+}
+
+const commands: Record<string, (args: string[]) => Promise<number | void>> = {
+  async start(args) {
+    const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
+    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+    const dir = (v['state-dir'] as string) ?? stateDir();
+    const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
+    const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
+    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true });
+    const agent = await startAgent(
+      loadAgentConfig(undefined, {
+        collectors: [`127.0.0.1:${collector.grpcPort}`],
+        plaintext: true,
+        spoolDir: path.join(dir, 'spool'),
+        sysfsRoot: v['sysfs-root'] as string | undefined,
+        procfsRoot: v['procfs-root'] as string | undefined,
+        intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
+      }),
+    );
+    console.log(`wattprint: collector on grpc 127.0.0.1:${collector.grpcPort}, store ${path.join(dir, 'wattprint.db')}`);
+    console.log(`wattprint: live host power at http://127.0.0.1:${collector.httpPort}/v1/hosts`);
+    await untilSignal();
+    await agent.stop();
+    await collector.stop();
+  },
+
+  async agent(args) {
+    const help = `Usage: wattprint agent [--config FILE] [--collector HOST:PORT]... [--plaintext] [--host NAME] [--spool-dir DIR]
+                       [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
+    const v = parse(args, { config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+    const cfg = loadAgentConfig(v.config as string | undefined, {
+      collectors: v.collector as string[] | undefined,
+      plaintext: v.plaintext as boolean | undefined,
+      host: v.host as string | undefined,
+      spoolDir: v['spool-dir'] as string | undefined,
+      sysfsRoot: v['sysfs-root'] as string | undefined,
+      procfsRoot: v['procfs-root'] as string | undefined,
+      intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
+    });
+    const agent = await startAgent(cfg);
+    console.error(`wattprint agent: host ${cfg.host}, sending to ${cfg.collectors.join(', ')}`);
+    await untilSignal();
+    await agent.stop();
+  },
+
+  async collector(args) {
+    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]`;
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' } }, help);
+    const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
+    if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) throw new UsageError('--tls-ca, --tls-cert and --tls-key go together');
+    const c = await startCollector({
+      grpcAddress: (v.grpc as string) ?? '0.0.0.0:7419',
+      httpHost: (v['http-host'] as string) ?? '127.0.0.1',
+      httpPort: num(v['http-port'], 'http-port', 0, 65535) ?? 8080,
+      dbPath: (v.db as string) ?? path.join(stateDir(), 'collector.db'),
+      plaintext: Boolean(v.plaintext),
+      tls: tlsParts.every(Boolean) ? { ca: v['tls-ca'] as string, cert: v['tls-cert'] as string, key: v['tls-key'] as string } : undefined,
+    });
+    // Machine-readable line for supervisors and tests.
+    console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
+    await untilSignal();
+    await c.stop();
+  },
+
+  async probe(args) {
+    const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc]`;
+    const v = parse(args, { json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
+    const { probes } = await chooseSources({ sysfsRoot: (v['sysfs-root'] as string) ?? '/sys', procfsRoot: (v['procfs-root'] as string) ?? '/proc' });
+    if (v.json) {
+      console.log(JSON.stringify({ sources: probes }, null, 2));
+      return;
+    }
+    const rows = probes.map((p) => [p.source, p.found ? (p.estimate ? 'estimate' : 'found') : 'not found', p.devices.join(' ') || '-', p.reason, p.fix ?? '']);
+    printTable(['source', 'status', 'devices', 'detail', 'fix'], rows);
+  },
+
+  async sample(args) {
+    const help = `Usage: wattprint sample [--count N] [--interval S] [--json] [--sysfs-root /sys] [--procfs-root /proc]`;
+    const v = parse(args, { count: { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
+    const count = num(v.count, 'count', 1, 1e9) ?? 1;
+    const intervalS = num(v.interval, 'interval', 0.05, 3600) ?? 1;
+    const cfg = { sysfsRoot: (v['sysfs-root'] as string) ?? '/sys', procfsRoot: (v['procfs-root'] as string) ?? '/proc' };
+    const { sources } = await chooseSources(cfg);
+    const sampler = new Sampler({ host: os.hostname(), bootId: '', scanner: new ProcScanner({ procfsRoot: cfg.procfsRoot }), sources });
+    await sampler.sample(0);
+    for (let i = 1; i <= count; i++) {
+      await new Promise((r) => setTimeout(r, intervalS * 1000));
+      const report = await sampler.sample(i);
+      if (!report) continue;
+      if (v.json) console.log(JSON.stringify(reportToJson(report)));
+      else {
+        const watts = (report.energy ?? []).map((e) => `${e.device}=${((e.joules ?? 0) / intervalS).toFixed(1)}W`).join(' ');
+        console.log(`#${i} ${watts} processes=${report.processes?.length ?? 0}`);
+      }
+    }
+  },
+};
+
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const run = commands[cmd];
+  if (!run) {
+    console.error(`wattprint: unknown command "${cmd}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return (await run(rest)) ?? 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`wattprint ${cmd}: ${err.message}`);
+      return 2;
+    }
+    console.error(`wattprint ${cmd}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
