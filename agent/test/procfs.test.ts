@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProcScanner } from '../src/procfs/scanner.ts';
+import { parsePidStat, parseProcStat, parseCgroup } from '../src/procfs/parse.ts';
+import { jobFromCgroup, resolveJob, DEFAULT_JOB_RULES } from '../src/jobs/resolve.ts';
+import { ProcFixture } from '../../test/fixtures/procfs.ts';
+
+const byPid = (ps: { pid?: number | null; cpuSeconds?: number | null }[]) => Object.fromEntries(ps.map((p) => [p.pid, p.cpuSeconds]));
+
+test('parsePidStat survives spaces and parentheses in the command name', () => {
+  const s = parsePidStat('42 (python3 (x) y) R 7 1 1 0 -1 4194304 0 0 0 0 150 25 3 4 20 0 1 0 5000 1000 2500 0');
+  assert.ok(s);
+  assert.equal(s.comm, 'python3 (x) y');
+  assert.deepEqual([s.ppid, s.utime, s.stime, s.cutime, s.cstime, s.starttime, s.rssPages], [7, 150, 25, 3, 4, 5000, 2500]);
+  assert.equal(parsePidStat('garbage'), undefined);
+});
+
+test('parseProcStat and parseCgroup', () => {
+  const h = parseProcStat('cpu  10 2 3 100 5 1 1 2 0 0\ncpu0 1 1 1 1 1 1 1 1 0 0\ncpu1 1 1 1 1 1 1 1 1 0 0\nbtime 1700000000\n');
+  assert.deepEqual(h, { busyTicks: 19, idleTicks: 105, cpuCount: 2, bootTime: 1700000000 });
+  assert.equal(parseCgroup('12:cpu:/old\n0::/system.slice/slurmstepd.scope/job_77/step_0\n'), '/system.slice/slurmstepd.scope/job_77/step_0');
+});
+
+test('CPU-time deltas per (pid, start time); PID reuse is a new process', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1000, stime: 100, starttime: 5000 });
+    const s = new ProcScanner({ procfsRoot: f.root, includeIdle: true });
+    assert.equal(s.scan().baseline, true);
+    f.tick(1, 2);
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1150, stime: 110, starttime: 5000 });
+    let r = s.scan();
+    assert.equal(byPid(r.processes)[100], 1.6);
+    assert.equal(r.cpuBusySeconds, 2);
+    assert.equal(r.cpuIdleSeconds, 2);
+    // pid 100 exits and the PID is reused by a new process that started during the interval
+    f.tick(1, 1);
+    f.put({ pid: 100, comm: 'other', ppid: 1, utime: 30, stime: 20, starttime: f.uptimeTicks - 50 });
+    r = s.scan();
+    const p = r.processes.find((x) => x.pid === 100)!;
+    assert.equal(p.command, 'other');
+    assert.equal(p.started, true);
+    assert.equal(p.cpuSeconds, 0.5, 'all CPU of a process born in the interval counts, none of the old one');
+    assert.equal(p.startTimeUs, (f.bootTime + (f.uptimeTicks - 50) / 100) * 1e6);
+  } finally {
+    f.remove();
+  }
+});
+
+test('short-lived workers: reaped children reach the parent through cutime without double counting', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 10, comm: 'trainer', ppid: 1, utime: 100, stime: 0, starttime: 1000 });
+    const s = new ProcScanner({ procfsRoot: f.root });
+    s.scan();
+    // worker 11 seen alive with 40 ticks
+    f.tick(1, 1);
+    f.put({ pid: 10, comm: 'trainer', ppid: 1, utime: 110, stime: 0, starttime: 1000 });
+    f.put({ pid: 11, comm: 'worker', ppid: 10, utime: 40, stime: 0, starttime: f.uptimeTicks - 60 });
+    let r = s.scan();
+    assert.deepEqual(byPid(r.processes), { 10: 0.1, 11: 0.4 });
+    // worker 11 ran 25 more ticks and was reaped; worker 12 lived and died unseen (30 ticks)
+    f.tick(1, 1);
+    f.kill(11);
+    f.put({ pid: 10, comm: 'trainer', ppid: 1, utime: 120, stime: 0, cutime: 65 + 30, starttime: 1000 });
+    r = s.scan();
+    // parent: own 10 + children (95) - already counted for 11 (40) = 65 ticks
+    assert.deepEqual(byPid(r.processes), { 10: 0.65 });
+  } finally {
+    f.remove();
+  }
+});
+
+test('job resolution: registration > env > cgroup > parent', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 20, comm: 'sbatch-step', ppid: 1, utime: 1, stime: 0, starttime: 10, cgroup: '/system.slice/slurmstepd.scope/job_4242/step_0' });
+    f.put({ pid: 21, comm: 'python', ppid: 20, utime: 1, stime: 0, starttime: 11, cgroup: '/system.slice/slurmstepd.scope/job_4242/step_0', env: { WATTPRINT_JOB_ID: 'bert-sst2' } });
+    f.put({ pid: 22, comm: 'worker', ppid: 21, utime: 1, stime: 0, starttime: 12, cgroup: '/user.slice' });
+    f.put({ pid: 23, comm: 'registered', ppid: 21, utime: 1, stime: 0, starttime: 13 });
+    const regStart = (f.bootTime + 13 / 100) * 1e6;
+    const s = new ProcScanner({ procfsRoot: f.root, registrations: (pid, st) => (pid === 23 && st === regStart ? { jobId: 'explicit', labels: { task: 'mnli' } } : undefined) });
+    s.scan();
+    f.tick(1, 1);
+    for (const pid of [20, 21, 22, 23]) f.put({ pid, comm: 'x', ppid: pid === 20 ? 1 : pid === 21 ? 20 : 21, utime: 5, stime: 0, starttime: pid - 10, cgroup: pid <= 21 ? '/system.slice/slurmstepd.scope/job_4242/step_0' : '/user.slice', env: pid === 21 ? { WATTPRINT_JOB_ID: 'bert-sst2' } : {} });
+    const r = s.scan();
+    const jobs = Object.fromEntries(r.processes.map((p) => [p.pid, [p.jobId, p.jobSource]]));
+    assert.deepEqual(jobs, { 20: ['slurm-4242', 'cgroup'], 21: ['bert-sst2', 'env'], 22: ['bert-sst2', 'parent'], 23: ['explicit', 'registration'] });
+    assert.deepEqual(r.processes.find((p) => p.pid === 23)!.labels, { task: 'mnli' });
+  } finally {
+    f.remove();
+  }
+});
+
+test('cgroup patterns: Slurm, Kubernetes, systemd-run, configured', () => {
+  const rules = { envVars: [], cgroupPatterns: [/\/ray-job-([a-z0-9]+)\//] };
+  assert.equal(jobFromCgroup('/slurm/uid_1000/job_12/step_batch/task_0', rules), 'slurm-12');
+  assert.equal(jobFromCgroup('/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b4f8c2e_5a6d_4e7f_9a0b_1c2d3e4f5a6b.slice/cri-containerd-abc.scope', rules), 'k8s-pod-1b4f8c2e-5a6d-4e7f-9a0b-1c2d3e4f5a6b');
+  assert.equal(jobFromCgroup('/system.slice/run-u42.service', rules), 'systemd-run-u42');
+  assert.equal(jobFromCgroup('/ray-job-abc123/worker', rules), 'abc123');
+  assert.equal(jobFromCgroup('/system.slice/sshd.service', DEFAULT_JOB_RULES), undefined);
+  assert.deepEqual(resolveJob({ cgroup: '/', rules: DEFAULT_JOB_RULES, env: new Map([['SLURM_JOB_ID', '9']]) }), { jobId: 'slurm-9', source: 'env' });
+});

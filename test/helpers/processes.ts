@@ -1,0 +1,72 @@
+// Starts real wattprint processes (collector, agent) for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import readline from 'node:readline';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
+export const CLI = path.join(REPO, 'cli', 'src', 'main.ts');
+
+export interface Proc {
+  child: ChildProcess;
+  output: string[];
+  /** Sends a signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function wattprint(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => output.push(l));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits for a line on stdout/stderr that matches, or fails with the output so far. */
+export async function waitForLine(p: Proc, re: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const l of p.output) {
+      const m = l.match(re);
+      if (m) return m;
+    }
+    if (p.child.exitCode !== null) throw new Error(`process exited (${p.child.exitCode}) before printing ${re}:\n${p.output.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}:\n${p.output.join('\n')}`);
+    await sleep(50);
+  }
+}
+
+export async function startCollectorProcess(dbPath: string, extra: string[] = []): Promise<{ proc: Proc; grpcPort: number; httpPort: number }> {
+  const proc = wattprint(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--db', dbPath, ...extra]);
+  const m = await waitForLine(proc, /^\{"event":"listening".*\}$/);
+  const info = JSON.parse(m[0]) as { grpcPort: number; httpPort: number };
+  return { proc, grpcPort: info.grpcPort, httpPort: info.httpPort };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a truthy value or the time runs out. */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(100);
+  }
+}
