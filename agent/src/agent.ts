@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Hello, Inventory } from '@wattprint/proto';
-import { ProcScanner, type RegistrationLookup } from './procfs/scanner.ts';
+import { ProcScanner } from './procfs/scanner.ts';
+import { JobRegistry, startLocalEndpoint, type LocalEndpoint } from './local/endpoint.ts';
 import { Sampler } from './sampler/sampler.ts';
 import { Spool } from './spool/spool.ts';
 import { Uplink, type TlsFiles } from './uplink/uplink.ts';
@@ -31,6 +32,8 @@ export interface AgentConfig {
   labels: Record<string, string>;
   jobEnvVars: string[];
   jobCgroupPatterns: string[];
+  /** Local endpoint for registrations and progress; empty disables it. */
+  socketPath: string;
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -49,6 +52,7 @@ export function defaultAgentConfig(): AgentConfig {
     labels: {},
     jobEnvVars: [],
     jobCgroupPatterns: [],
+    socketPath: '/run/wattprint/agent.sock',
   };
 }
 
@@ -78,6 +82,10 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
     (cfg as unknown as Record<string, unknown>)[k] = v;
   };
   for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir'] as const) str(k);
+  if (r.socketPath !== undefined) {
+    if (typeof r.socketPath !== 'string') throw new Error(`${where}: "socketPath" must be a string (empty disables the local endpoint)`);
+    cfg.socketPath = r.socketPath;
+  }
   if (r.zone !== undefined) {
     if (typeof r.zone !== 'string') throw new Error(`${where}: "zone" must be a string`);
     cfg.zone = r.zone;
@@ -163,21 +171,24 @@ export function readBootId(procfsRoot: string): string {
 export interface RunningAgent {
   spool: Spool;
   uplink: Uplink;
+  registry: JobRegistry;
+  endpoint: LocalEndpoint | undefined;
   stop(): Promise<void>;
   /** Closes the current interval now (tests, shutdown). */
   tick(): Promise<void>;
 }
 
-export async function startAgent(cfg: AgentConfig, opts: { registrations?: RegistrationLookup; log?: (m: string) => void } = {}): Promise<RunningAgent> {
+export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => void } = {}): Promise<RunningAgent> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const { sources, probes, cpuModel } = await chooseSources(cfg);
   for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
+  const registry = new JobRegistry(cfg.procfsRoot);
   const scanner = new ProcScanner({
     procfsRoot: cfg.procfsRoot,
-    registrations: opts.registrations,
+    registrations: registry.lookup,
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
   });
-  const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources });
+  const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources, drainProgress: registry.drainProgress });
   const spool = new Spool({ dir: cfg.spoolDir, maxBytes: cfg.spoolMaxBytes, maxAgeMs: cfg.spoolMaxAgeMs, log });
   const inventory: Inventory = {
     cpuModel: cpuModel.cpu.model,
@@ -212,12 +223,24 @@ export async function startAgent(cfg: AgentConfig, opts: { registrations?: Regis
   await tick(); // baselines
   uplink.start();
   const timer = setInterval(() => void tick(), cfg.intervalMs);
+  const status = () => ({ host: cfg.host, version: AGENT_VERSION, sources: probes, spool: spool.stats(), uplink: uplink.stats, registrations: registry.size });
+  let endpoint: LocalEndpoint | undefined;
+  if (cfg.socketPath) {
+    try {
+      endpoint = await startLocalEndpoint(cfg.socketPath, registry, status);
+    } catch (err) {
+      log(`agent: local endpoint ${cfg.socketPath} unavailable (${(err as Error).message}); registrations only through env and cgroups`);
+    }
+  }
   return {
     spool,
     uplink,
+    registry,
+    endpoint,
     tick,
     async stop() {
       clearInterval(timer);
+      await endpoint?.close();
       uplink.stop();
       spool.close();
       for (const s of sources) await s.close?.();

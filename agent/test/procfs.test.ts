@@ -64,8 +64,10 @@ test('short-lived workers: reaped children reach the parent through cutime witho
     f.kill(11);
     f.put({ pid: 10, comm: 'trainer', ppid: 1, utime: 120, stime: 0, cutime: 65 + 30, starttime: 1000 });
     r = s.scan();
-    // parent: own 10 + children (95) - already counted for 11 (40) = 65 ticks
-    assert.deepEqual(byPid(r.processes), { 10: 0.65 });
+    // cutime grew by 95: 40 were counted while 11 lived; the other 55 (11's last
+    // stretch, and 12 which nobody saw) go to the exited child, the parent keeps its own 10.
+    assert.deepEqual(byPid(r.processes), { 10: 0.1, 11: 0.55 });
+    assert.equal(r.processes.find((p) => p.pid === 11)!.exited, true);
   } finally {
     f.remove();
   }

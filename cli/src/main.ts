@@ -59,6 +59,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
         plaintext: true,
         spoolDir: path.join(dir, 'spool'),
+        socketPath: path.join(dir, 'agent.sock'),
         sysfsRoot: v['sysfs-root'] as string | undefined,
         procfsRoot: v['procfs-root'] as string | undefined,
         intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
@@ -73,13 +74,14 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async agent(args) {
     const help = `Usage: wattprint agent [--config FILE] [--collector HOST:PORT]... [--plaintext] [--host NAME] [--spool-dir DIR]
-                       [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
-    const v = parse(args, { config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+                       [--socket PATH] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
+    const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
     const cfg = loadAgentConfig(v.config as string | undefined, {
       collectors: v.collector as string[] | undefined,
       plaintext: v.plaintext as boolean | undefined,
       host: v.host as string | undefined,
       spoolDir: v['spool-dir'] as string | undefined,
+      socketPath: v.socket as string | undefined,
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),

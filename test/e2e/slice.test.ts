@@ -32,7 +32,7 @@ test('agent -> gRPC -> collector -> SQLite stores the fixture deltas exactly, an
   const collector = await startCollectorProcess(dbPath);
   procs.push(collector.proc);
 
-  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'e2e-host', '--spool-dir', path.join(dir, 'spool'), '--sysfs-root', fixture.root, '--interval-ms', '200']);
+  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'e2e-host', '--spool-dir', path.join(dir, 'spool'), '--socket', path.join(dir, 'a1.sock'), '--sysfs-root', fixture.root, '--interval-ms', '200']);
   procs.push(agent);
   await waitForLine(agent, /source rapl: found/);
 
@@ -98,7 +98,7 @@ test('without RAPL the agent sends flagged estimates, and /v1/hosts shows them a
   fs.mkdirSync(empty);
   const collector = await startCollectorProcess(path.join(dir, 'estimate.db'));
   procs.push(collector.proc);
-  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'vm-host', '--spool-dir', path.join(dir, 'spool2'), '--sysfs-root', empty, '--interval-ms', '200']);
+  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'vm-host', '--spool-dir', path.join(dir, 'spool2'), '--socket', path.join(dir, 'a2.sock'), '--sysfs-root', empty, '--interval-ms', '200']);
   procs.push(agent);
   await waitForLine(agent, /source rapl: not found/);
   type Domain = { domain: string; source: string; quality: string; watts: number; flags: string[] };

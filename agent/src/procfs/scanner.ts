@@ -82,6 +82,7 @@ export class ProcScanner {
 
     const seen = new Map<string, Tracked>();
     const cpuTicks = new Map<string, number>();
+    const childTicks = new Map<string, number>();
     const started = new Set<string>();
     const rss = new Map<string, number>();
     let entries: string[] = [];
@@ -113,7 +114,8 @@ export class ProcScanner {
       let delta: number;
       if (prev) {
         t = prev;
-        delta = own - prev.own + Math.max(children - prev.children, 0);
+        delta = own - prev.own;
+        childTicks.set(key, Math.max(children - prev.children, 0));
         prev.children = children;
         prev.own = own;
         prev.ppid = st.ppid;
@@ -122,7 +124,8 @@ export class ProcScanner {
         this.describe(dir, t);
         // Started since the previous scan: all its CPU time is in this interval.
         const isNew = !baseline && st.starttime >= this.lastUptimeTicks;
-        delta = isNew ? own + children : 0;
+        delta = isNew ? own : 0;
+        if (isNew) childTicks.set(key, children);
         if (isNew) started.add(key);
       }
       seen.set(key, t);
@@ -130,18 +133,34 @@ export class ProcScanner {
       rss.set(key, st.rssPages * this.pageSize);
     }
 
-    // Children that vanished were reaped into some parent's cutime/cstime with
-    // their full lifetime; take off what was already counted while they lived.
     const byPid = new Map<number, Tracked>();
     const keyByPid = new Map<number, string>();
     for (const [key, t] of seen) {
       byPid.set(t.pid, t);
       keyByPid.set(t.pid, key);
     }
+    // Children that vanished were reaped into their parent's cutime/cstime with
+    // their whole lifetime. What exceeds the part already counted while they
+    // lived is their last stretch: it goes to them (marked exited), so their job
+    // keeps it. Reaped children never seen alive stay with the parent.
+    const vanished = new Map<string, Tracked[]>();
     for (const [key, gone] of this.tracked) {
       if (seen.has(key)) continue;
       const pkey = keyByPid.get(gone.ppid);
-      if (pkey) cpuTicks.set(pkey, Math.max((cpuTicks.get(pkey) ?? 0) - (gone.own + gone.children), 0));
+      if (!pkey) continue; // reparented or parent gone too: the kernel gave its time elsewhere
+      vanished.set(pkey, [...(vanished.get(pkey) ?? []), gone]);
+    }
+    const exited: { t: Tracked; ticks: number }[] = [];
+    for (const [key, reaped] of childTicks) {
+      const kids = vanished.get(key);
+      if (!kids) {
+        cpuTicks.set(key, (cpuTicks.get(key) ?? 0) + reaped);
+        continue;
+      }
+      const known = kids.reduce((a, k) => a + k.own + k.children, 0);
+      const rest = Math.max(reaped - known, 0);
+      const weight = (k: Tracked) => (known > 0 ? (k.own + k.children) / known : 1 / kids.length);
+      for (const k of kids) exited.push({ t: k, ticks: rest * weight(k) });
     }
 
     // Resolve jobs parents-first through a memo keyed by pid.
@@ -163,6 +182,10 @@ export class ProcScanner {
     };
 
     const processes: ProcessUsage[] = [];
+    for (const { t, ticks } of exited) {
+      if (baseline || (ticks === 0 && !t.job.jobId)) continue;
+      processes.push({ pid: t.pid, startTimeUs: t.startTimeUs, ppid: t.ppid, uid: t.uid, command: t.command, cgroup: t.cgroup, jobId: t.job.jobId, jobSource: t.job.source, labels: t.job.labels ?? {}, cpuSeconds: ticks / this.hz, rssBytes: 0, exited: true });
+    }
     for (const [key, t] of seen) {
       const job = resolve(t, 0);
       const ticks = cpuTicks.get(key) ?? 0;

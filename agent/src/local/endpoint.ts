@@ -1,0 +1,226 @@
+// The agent's local endpoint: HTTP over a Unix socket, for `wattprint measure`,
+// Slurm prolog/epilog scripts and training code reporting progress.
+//
+//   POST /v1/jobs/register {"jobId", "pid", "labels"?}  -> the process and its descendants belong to jobId
+//   POST /v1/jobs/end      {"jobId"}                     -> forget the job's registrations
+//   POST /v1/progress      {"jobId", "tokens"?, "examples"?, "steps"?}  (deltas; tokens include padding)
+//   GET  /v1/status        -> sources, spool and uplink state
+//
+// A registration is keyed by (pid, start time), read from procfs when it
+// arrives, so a PID reused later never inherits the job.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { JobProgress } from '@wattprint/proto';
+import { parsePidStat, parseProcStat } from '../procfs/parse.ts';
+import type { Registration } from '../procfs/scanner.ts';
+
+const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,127}$/;
+const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const MAX_BODY = 64 * 1024;
+
+export class BadRequest extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Registrations and progress counters, shared by the endpoint and the scanner. */
+export class JobRegistry {
+  private readonly byProcess = new Map<string, Registration & { pid: number }>();
+  private readonly progress = new Map<string, { tokens: number; examples: number; steps: number }>();
+  private readonly procfsRoot: string;
+  private readonly hz: number;
+
+  constructor(procfsRoot = '/proc', clockTicks = 100) {
+    this.procfsRoot = procfsRoot;
+    this.hz = clockTicks;
+  }
+
+  lookup = (pid: number, startTimeUs: number): Registration | undefined => this.byProcess.get(`${pid}:${startTimeUs}`);
+
+  /** Start time of a live process, µs since the epoch, as the scanner computes it. */
+  startTimeUs(pid: number): number {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(path.join(this.procfsRoot, String(pid), 'stat'), 'utf8');
+    } catch {
+      throw new BadRequest('no_such_process', `process ${pid} does not exist on this host`);
+    }
+    const st = parsePidStat(stat);
+    const host = parseProcStat(fs.readFileSync(path.join(this.procfsRoot, 'stat'), 'utf8'));
+    if (!st || !host) throw new BadRequest('unreadable_process', `cannot parse ${this.procfsRoot}/${pid}/stat`);
+    return host.bootTime * 1e6 + Math.round((st.starttime * 1e6) / this.hz);
+  }
+
+  register(jobId: string, pid: number, labels: Record<string, string> = {}): { jobId: string; pid: number; startTimeUs: number } {
+    const startTimeUs = this.startTimeUs(pid);
+    this.byProcess.set(`${pid}:${startTimeUs}`, { jobId, labels, pid });
+    return { jobId, pid, startTimeUs };
+  }
+
+  end(jobId: string): number {
+    let n = 0;
+    for (const [k, r] of this.byProcess) {
+      if (r.jobId === jobId) {
+        this.byProcess.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  addProgress(jobId: string, d: { tokens?: number; examples?: number; steps?: number }): void {
+    const p = this.progress.get(jobId) ?? { tokens: 0, examples: 0, steps: 0 };
+    p.tokens += d.tokens ?? 0;
+    p.examples += d.examples ?? 0;
+    p.steps += d.steps ?? 0;
+    this.progress.set(jobId, p);
+  }
+
+  /** Progress since the previous drain, for the interval being closed. */
+  drainProgress = (): JobProgress[] => {
+    const out = [...this.progress].map(([jobId, p]) => ({ jobId, ...p }));
+    this.progress.clear();
+    return out;
+  };
+
+  get size(): number {
+    return this.byProcess.size;
+  }
+}
+
+function finiteNonNegative(body: Record<string, unknown>, key: string): number | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new BadRequest('invalid_field', `"${key}" must be a finite number >= 0, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function jobIdOf(body: Record<string, unknown>): string {
+  const id = body.jobId;
+  if (typeof id !== 'string' || !JOB_ID.test(id)) throw new BadRequest('invalid_job_id', `"jobId" must match ${JOB_ID}, got ${JSON.stringify(id)}`);
+  return id;
+}
+
+function labelsOf(body: Record<string, unknown>): Record<string, string> {
+  const l = body.labels;
+  if (l === undefined) return {};
+  if (typeof l !== 'object' || l === null || Array.isArray(l)) throw new BadRequest('invalid_labels', '"labels" must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(l)) {
+    if (!LABEL_KEY.test(k) || typeof v !== 'string' || v.length > 256) throw new BadRequest('invalid_labels', `label ${JSON.stringify(k)} must be a name (${LABEL_KEY}) with a string value of at most 256 characters`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Handles one parsed request; pure apart from the registry. */
+export function handleLocal(registry: JobRegistry, method: string, url: string, body: Record<string, unknown>, status: () => unknown): { code: number; body: unknown } {
+  try {
+    if (method === 'GET' && url === '/v1/status') return { code: 200, body: status() };
+    if (method !== 'POST') return { code: 405, body: { error: 'method_not_allowed', message: `${method} ${url}` } };
+    switch (url) {
+      case '/v1/jobs/register': {
+        const jobId = jobIdOf(body);
+        const pid = body.pid;
+        if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) throw new BadRequest('invalid_pid', `"pid" must be a positive integer, got ${JSON.stringify(pid)}`);
+        return { code: 200, body: registry.register(jobId, pid, labelsOf(body)) };
+      }
+      case '/v1/jobs/end':
+        return { code: 200, body: { jobId: jobIdOf(body), released: registry.end(jobIdOf(body)) } };
+      case '/v1/progress': {
+        const jobId = jobIdOf(body);
+        registry.addProgress(jobId, { tokens: finiteNonNegative(body, 'tokens'), examples: finiteNonNegative(body, 'examples'), steps: finiteNonNegative(body, 'steps') });
+        return { code: 202, body: { jobId } };
+      }
+      default:
+        return { code: 404, body: { error: 'not_found', message: `no route ${method} ${url}` } };
+    }
+  } catch (err) {
+    if (err instanceof BadRequest) return { code: 400, body: { error: err.code, message: err.message } };
+    return { code: 500, body: { error: 'internal', message: (err as Error).message } };
+  }
+}
+
+export interface LocalEndpoint {
+  socketPath: string;
+  close(): Promise<void>;
+  counters: { requests: number; badRequests: number };
+}
+
+export async function startLocalEndpoint(socketPath: string, registry: JobRegistry, status: () => unknown, mode = 0o660): Promise<LocalEndpoint> {
+  fs.mkdirSync(path.dirname(socketPath), { recursive: true });
+  try {
+    fs.unlinkSync(socketPath); // a stale socket from a previous run
+  } catch {
+    /* none */
+  }
+  const counters = { requests: 0, badRequests: 0 };
+  const server = http.createServer((req, res) => {
+    counters.requests++;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        counters.badRequests++;
+        res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'too_large', message: `body above ${MAX_BODY} bytes` }));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      let body: Record<string, unknown> = {};
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim()) {
+        try {
+          const parsed = JSON.parse(text);
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+          body = parsed;
+        } catch (err) {
+          counters.badRequests++;
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_json', message: `body must be a JSON object: ${(err as Error).message}` }));
+          return;
+        }
+      }
+      const out = handleLocal(registry, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, body, status);
+      if (out.code >= 400) counters.badRequests++;
+      res.writeHead(out.code, { 'content-type': 'application/json' }).end(JSON.stringify(out.body));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  fs.chmodSync(socketPath, mode);
+  return {
+    socketPath,
+    counters,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Client side: one request to the local endpoint. */
+export function localRequest(socketPath: string, method: string, url: string, body?: unknown, timeoutMs = 3000): Promise<{ code: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ socketPath, method, path: url, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve({ code: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`local endpoint ${socketPath} did not answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
