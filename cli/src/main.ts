@@ -8,6 +8,9 @@ import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/age
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
 import { startCollector } from '@wattprint/collector/collector.ts';
+import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
+import { renderJobReport } from './format.ts';
+import { runReport } from './report.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -15,6 +18,8 @@ Commands:
   start        all-in-one local stack: collector (embedded store), agent, HTTP API
   agent        run the agent (sources -> spool -> gRPC uplink)
   collector    run a collector (gRPC ingest -> attribution -> store -> HTTP API)
+  measure      run a command as a measured job: wattprint measure [--job ID] [--label k=v]... -- CMD ARGS
+  report       energy and carbon of jobs, grouped by labels, with fits and phase comparisons
   probe        list the measurement sources found on this host, and the missing ones
   sample       print wire Reports as JSON, one per interval
 
@@ -110,6 +115,53 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
     await untilSignal();
     await c.stop();
   },
+
+  async measure(args) {
+    const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
+                         [--socket PATH] [--api URL] [--json] -- CMD ARGS
+
+Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
+exit code and signals pass through. With a local agent (its socket answers), CMD
+is registered there; otherwise an agent and the embedded store run in-process.`;
+    const dash = args.indexOf('--');
+    if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
+    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+    const labels: Record<string, string> = {};
+    for (const l of (v.label as string[] | undefined) ?? []) {
+      const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.{0,256})$/);
+      if (!m) throw new UsageError(`--label must be name=value, got "${l}"`);
+      labels[m[1]!] = m[2]!;
+    }
+    const jobId = (v.job as string) ?? newJobId();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,127}$/.test(jobId)) throw new UsageError(`--job "${jobId}": letters, digits and ._:@/- only, at most 128`);
+    const result = await measure({
+      jobId,
+      labels,
+      command: args.slice(dash + 1),
+      stateDir: (v['state-dir'] as string) ?? stateDir(),
+      socketPath: (v.socket as string) ?? process.env.WATTPRINT_SOCKET ?? '/run/wattprint/agent.sock',
+      apiUrl: (v.api as string) ?? process.env.WATTPRINT_API,
+      apiToken: process.env.WATTPRINT_TOKEN,
+      sysfsRoot: v['sysfs-root'] as string | undefined,
+      procfsRoot: v['procfs-root'] as string | undefined,
+      intervalMs: num(v['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000,
+      log: (m) => console.error(m),
+    });
+    if (result.report) {
+      if (v.json) console.error(JSON.stringify(result.report, null, 2));
+      else console.error('\n' + renderJobReport(result.report));
+      if (v['emissions-csv']) appendEmissionsCsv(v['emissions-csv'] as string, codecarbonRow(result.report, { project: (v.project as string) ?? 'wattprint' }));
+    } else {
+      console.error(`\nwattprint: job ${jobId} ran ${result.durationSeconds.toFixed(1)} s; ${result.mode === 'agent' ? 'its report is with the collector: wattprint report --job ' + jobId + ' --api URL' : 'no energy was recorded for it'}`);
+    }
+    if (result.signal) {
+      process.kill(process.pid, result.signal); // die the way the command died
+      return 128 + (os.constants.signals[result.signal] ?? 0);
+    }
+    return result.exitCode ?? 1;
+  },
+
+  report: (args) => runReport(args, stateDir()),
 
   async probe(args) {
     const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc]`;

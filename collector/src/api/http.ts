@@ -1,92 +1,91 @@
-// HTTP API (fastify): a JSON schema on every route.
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Store } from '../storage/sink.ts';
+// HTTP API (fastify). Every route has a JSON schema; bad input gets a 4xx with
+// a machine-readable code; every route but health, readiness, metrics and the
+// OpenAPI document needs a bearer token with the right scope when tokens are
+// configured. The OpenAPI document is generated from the route schemas.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Store, JobTotals } from '../storage/sink.ts';
+import type { JobRegistryStore } from '../jobs/registry.ts';
+import { authorize, type Scope, type TokenEntry } from './auth.ts';
+import type { SelfTelemetry } from '../telemetry/metrics.ts';
+import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
 
 export interface ApiOptions {
   store: Store;
-  /** Readiness: true once ingest and storage are up. */
+  registry?: JobRegistryStore;
+  /** Empty or undefined: no authentication (loopback, single user). */
+  tokens?: TokenEntry[];
   ready?: () => boolean;
+  telemetry?: SelfTelemetry;
+  carbonFor?: (job: JobTotals) => Promise<CarbonSummary | undefined>;
   logger?: boolean;
+  /** Widest time range a series query may ask for, µs. */
+  maxRangeUs?: number;
+  maxPoints?: number;
 }
 
+const JOB_ID = '^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$';
+const labels = { type: 'object', additionalProperties: { type: 'string', maxLength: 256 }, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' }, maxProperties: 64 } as const;
+const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const timeParam = { type: 'string', description: 'RFC 3339 time or microseconds since the epoch' } as const;
+const seriesPoint = { type: 'object', properties: { t: { type: 'string' }, watts: { type: 'object', additionalProperties: { type: 'number' } } } } as const;
 const domainPower = {
   type: 'object',
+  properties: { domain: { type: 'string' }, device: { type: 'string' }, source: { type: 'string' }, quality: { type: 'string' }, watts: { type: 'number' }, joules: { type: 'number' }, flags: { type: 'array', items: { type: 'string' } } },
+} as const;
+const hostSchema = {
+  type: 'object',
   properties: {
-    domain: { type: 'string' },
-    device: { type: 'string' },
-    source: { type: 'string' },
-    quality: { type: 'string' },
-    watts: { type: 'number' },
-    joules: { type: 'number' },
-    flags: { type: 'array', items: { type: 'string' } },
+    host: { type: 'string' },
+    agentVersion: { type: 'string' },
+    inventory: { type: 'object', additionalProperties: true },
+    firstSeen: { type: 'string' },
+    lastSeen: { type: 'string' },
+    wallSoftwareRatio: { type: ['number', 'null'] },
+    latest: {
+      type: ['object', 'null'],
+      properties: { start: { type: 'string' }, end: { type: 'string' }, watts: { type: 'number' }, estimated: { type: 'boolean' }, domains: { type: 'array', items: domainPower } },
+    },
+  },
+} as const;
+const componentKwh = { type: 'object', properties: { cpu: { type: 'number' }, dram: { type: 'number' }, gpu: { type: 'number' }, other: { type: 'number' } } } as const;
+const reportSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    jobId: { type: 'string' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    hosts: { type: 'array', items: { type: 'string' } },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    durationSeconds: { type: 'number' },
+    energy: {
+      type: 'object',
+      properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' } },
+    },
+    progress: { type: 'object', properties: { tokens: { type: 'number' }, examples: { type: 'number' }, steps: { type: 'number' } } },
+    normalised: { type: 'object', properties: { kwhPer1kExamples: { type: ['number', 'null'] }, kwhPer1MTokens: { type: ['number', 'null'] } } },
+    carbon: { type: ['object', 'null'], additionalProperties: true },
   },
 } as const;
 
-export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024 });
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
 
-  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
-
-  app.get('/readyz', { schema: { response: { 200: { type: 'object', properties: { ready: { type: 'boolean' } } }, 503: { type: 'object', properties: { ready: { type: 'boolean' } } } } } }, async (_req, reply) => {
-    const ready = opts.ready?.() ?? true;
-    return reply.code(ready ? 200 : 503).send({ ready });
-  });
-
-  app.get(
-    '/v1/hosts',
-    {
-      schema: {
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              hosts: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    host: { type: 'string' },
-                    agentVersion: { type: 'string' },
-                    inventory: { type: 'object', additionalProperties: true },
-                    firstSeen: { type: 'string' },
-                    lastSeen: { type: 'string' },
-                    wallSoftwareRatio: { type: ['number', 'null'] },
-                    latest: {
-                      type: ['object', 'null'],
-                      properties: { start: { type: 'string' }, end: { type: 'string' }, watts: { type: 'number' }, estimated: { type: 'boolean' }, domains: { type: 'array', items: domainPower } },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-    async () => {
-      const hosts = await opts.store.listHosts();
-      return {
-        hosts: hosts.map((h) => ({
-          host: h.host,
-          agentVersion: h.agentVersion,
-          inventory: h.inventory,
-          firstSeen: isoUs(h.firstSeenUs),
-          lastSeen: isoUs(h.lastSeenUs),
-          wallSoftwareRatio: h.wallSoftwareRatio ?? null,
-          latest: h.latest
-            ? {
-                start: isoUs(h.latest.startUs),
-                end: isoUs(h.latest.endUs),
-                watts: h.latest.domains.filter((d) => ['package', 'dram', 'gpu'].includes(d.domain)).reduce((a, d) => a + d.watts, 0),
-                estimated: h.latest.domains.some((d) => d.quality === 'estimate'),
-                domains: h.latest.domains,
-              }
-            : null,
-        })),
-      };
-    },
-  );
-  return app;
+/** Parses an RFC 3339 time or integer microseconds. */
+export function parseTime(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (/^\d{1,17}$/.test(v)) return Number(v);
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms)) throw new HttpError(400, 'invalid_time', `"${name}" must be an RFC 3339 time or microseconds since the epoch, got ${JSON.stringify(v)}`);
+  return ms * 1000;
 }
 
 export function isoUs(us: number): string {
@@ -94,4 +93,225 @@ export function isoUs(us: number): string {
   const rest = Math.round(us - ms * 1000);
   const iso = new Date(ms).toISOString();
   return rest ? iso.replace('Z', String(rest).padStart(3, '0') + 'Z') : iso;
+}
+
+export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const tokens = opts.tokens ?? [];
+  const maxRangeUs = opts.maxRangeUs ?? 31 * 24 * 3600 * 1e6;
+  const maxPoints = opts.maxPoints ?? 10_000;
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Wattprint collector API', version: '1.0.0', description: 'Energy and carbon of ML jobs. Bearer tokens with scopes read, jobs:write, admin.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  const guard = (scope: Scope) => async (req: FastifyRequest, reply: FastifyReply) => {
+    if (tokens.length === 0) return;
+    const r = authorize(tokens, req.headers.authorization, scope);
+    if (!r.ok) return reply.code(r.status).header('www-authenticate', 'Bearer').send({ error: r.code, message: r.message });
+  };
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, _req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.status).send({ error: err.code, message: err.message });
+    if (err.validation) return reply.code(400).send({ error: 'invalid_request', message: err.message });
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: (err.code ?? 'bad_request').toLowerCase(), message: err.message });
+    app.log.error(err);
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }));
+  app.addHook('onResponse', async (req, reply) => opts.telemetry?.httpRequest(req.routeOptions.url ?? 'unknown', reply.statusCode));
+
+  app.get('/healthz', { schema: { hide: true, response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true, response: { 200: { type: 'object', properties: { ready: { type: 'boolean' } } }, 503: { type: 'object', properties: { ready: { type: 'boolean' } } } } } }, async (_req, reply) => {
+    const ready = opts.ready?.() ?? true;
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  app.get('/metrics', { schema: { hide: true } }, (req, reply) => {
+    if (!opts.telemetry) return reply.code(404).send({ error: 'not_found', message: 'telemetry disabled' });
+    reply.hijack();
+    opts.telemetry.handle(req.raw, reply.raw);
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Hosts
+  const hostView = (h: Awaited<ReturnType<Store['listHosts']>>[number]) => ({
+    host: h.host,
+    agentVersion: h.agentVersion,
+    inventory: h.inventory,
+    firstSeen: isoUs(h.firstSeenUs),
+    lastSeen: isoUs(h.lastSeenUs),
+    wallSoftwareRatio: h.wallSoftwareRatio ?? null,
+    latest: h.latest
+      ? {
+          start: isoUs(h.latest.startUs),
+          end: isoUs(h.latest.endUs),
+          watts: h.latest.domains.filter((d) => ['package', 'dram', 'gpu'].includes(d.domain) || (d.domain === 'psys' && !h.latest!.domains.some((x) => x.domain === 'package'))).reduce((a, d) => a + d.watts, 0),
+          estimated: h.latest.domains.some((d) => d.quality === 'estimate'),
+          domains: h.latest.domains,
+        }
+      : null,
+  });
+  app.get('/v1/hosts', { preHandler: guard('read'), schema: { summary: 'Hosts: inventory, latest power by domain, wall/software ratio', response: { 200: { type: 'object', properties: { hosts: { type: 'array', items: hostSchema } } }, 401: error, 403: error } } }, async () => ({
+    hosts: (await opts.store.listHosts()).map(hostView),
+  }));
+  app.get<{ Params: { host: string } }>(
+    '/v1/hosts/:host',
+    { preHandler: guard('read'), schema: { summary: 'One host', params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] }, response: { 200: hostSchema, 404: error } } },
+    async (req) => {
+      const h = (await opts.store.listHosts()).find((x) => x.host === req.params.host);
+      if (!h) throw new HttpError(404, 'unknown_host', `no host "${req.params.host}"`);
+      return hostView(h);
+    },
+  );
+
+  const seriesQuery = {
+    type: 'object',
+    properties: { from: timeParam, to: timeParam, step: { type: 'number', minimum: 1, maximum: 86400, description: 'bucket length, seconds' } },
+    additionalProperties: false,
+  } as const;
+  /** Default window: the last hour for hosts; the whole job for jobs (`whole`). */
+  const seriesRange = (q: { from?: string; to?: string; step?: number }, fallbackFrom: number, fallbackTo: number, whole = false) => {
+    const to = parseTime(q.to, 'to') ?? fallbackTo;
+    const from = parseTime(q.from, 'from') ?? (whole ? fallbackFrom : Math.max(fallbackFrom, to - 3600e6));
+    if (to <= from) throw new HttpError(400, 'invalid_range', '"to" must be after "from"');
+    if (to - from > maxRangeUs) throw new HttpError(400, 'range_too_wide', `at most ${maxRangeUs / 86400e6} days per query`);
+    const stepUs = (q.step ?? Math.max(1, Math.ceil((to - from) / 1e6 / 500))) * 1e6;
+    if ((to - from) / stepUs > maxPoints) throw new HttpError(400, 'too_many_points', `at most ${maxPoints} points: raise "step"`);
+    return { from, to, stepUs };
+  };
+  app.get<{ Params: { host: string }; Querystring: { from?: string; to?: string; step?: number } }>(
+    '/v1/hosts/:host/series',
+    { preHandler: guard('read'), schema: { summary: 'Host power over time by domain/device', params: { type: 'object', properties: { host: { type: 'string' } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } } } } },
+    async (req) => {
+      const now = Date.now() * 1000;
+      const { from, to, stepUs } = seriesRange(req.query, 0, now);
+      const points = await opts.store.hostSeries(req.params.host, from, to, stepUs);
+      return { points: points.map((p) => ({ t: isoUs(p.tUs), watts: p.watts })) };
+    },
+  );
+
+  // Jobs
+  const registry = () => {
+    if (!opts.registry) throw new HttpError(501, 'no_registry', 'this collector keeps no job registry');
+    return opts.registry;
+  };
+  const withRegistryLabels = (j: JobTotals): JobTotals => ({ ...j, labels: { ...j.labels, ...(opts.registry?.get(j.jobId)?.labels ?? {}) } });
+
+  app.post<{ Body: { jobId: string; labels?: Record<string, string>; start?: string; end?: string } }>(
+    '/v1/jobs',
+    {
+      preHandler: guard('jobs:write'),
+      schema: {
+        summary: 'Register a job (or update an existing one) with labels and a time window',
+        body: { type: 'object', required: ['jobId'], additionalProperties: false, properties: { jobId: { type: 'string', pattern: JOB_ID }, labels, start: timeParam, end: timeParam } },
+        response: { 201: { type: 'object', additionalProperties: true }, 400: error, 401: error, 403: error },
+      },
+    },
+    async (req, reply) => {
+      const rec = registry().upsert(req.body.jobId, req.body.labels ?? {}, parseTime(req.body.start, 'start'), parseTime(req.body.end, 'end'));
+      return reply.code(201).send(rec);
+    },
+  );
+  app.patch<{ Params: { id: string }; Body: { labels?: Record<string, string>; start?: string; end?: string } }>(
+    '/v1/jobs/:id',
+    {
+      preHandler: guard('jobs:write'),
+      schema: {
+        summary: "Update a job's labels or time window",
+        params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } },
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { labels, start: timeParam, end: timeParam } },
+        response: { 200: { type: 'object', additionalProperties: true }, 404: error },
+      },
+    },
+    async (req) => {
+      if (!registry().get(req.params.id)) throw new HttpError(404, 'unknown_job', `job "${req.params.id}" is not registered`);
+      return registry().upsert(req.params.id, req.body.labels ?? {}, parseTime(req.body.start, 'start'), parseTime(req.body.end, 'end'));
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { host: string; pid: number; startTimeUs?: number; from?: string; to?: string } }>(
+    '/v1/jobs/:id/processes',
+    {
+      preHandler: guard('jobs:write'),
+      schema: {
+        summary: 'Register a process (host + pid, optionally its start time) as part of a job',
+        params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } },
+        body: {
+          type: 'object',
+          required: ['host', 'pid'],
+          additionalProperties: false,
+          properties: { host: { type: 'string', minLength: 1, maxLength: 253 }, pid: { type: 'integer', minimum: 1, maximum: 4194304 }, startTimeUs: { type: 'integer', minimum: 0 }, from: timeParam, to: timeParam },
+        },
+        response: { 201: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (req, reply) => {
+      const reg = registry();
+      if (!reg.get(req.params.id)) reg.upsert(req.params.id, {});
+      const p = { jobId: req.params.id, host: req.body.host, pid: req.body.pid, startTimeUs: req.body.startTimeUs ?? 0, fromUs: parseTime(req.body.from, 'from') ?? Date.now() * 1000, toUs: parseTime(req.body.to, 'to') };
+      reg.addProcess(p);
+      return reply.code(201).send(p);
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { at?: string } }>(
+    '/v1/jobs/:id/end',
+    {
+      preHandler: guard('jobs:write'),
+      schema: { summary: 'End a job', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, body: { type: ['object', 'null'], additionalProperties: false, properties: { at: timeParam } }, response: { 200: { type: 'object', additionalProperties: true }, 404: error } },
+    },
+    async (req) => {
+      const rec = registry().end(req.params.id, parseTime(req.body?.at, 'at') ?? Date.now() * 1000);
+      if (!rec) throw new HttpError(404, 'unknown_job', `job "${req.params.id}" is not registered`);
+      return rec;
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string | number | undefined> }>(
+    '/v1/jobs',
+    {
+      preHandler: guard('read'),
+      schema: {
+        summary: 'Jobs with totals, filtered by labels (label.<name>=<value>) and time range',
+        querystring: { type: 'object', properties: { from: timeParam, to: timeParam, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
+        response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: reportSchema } } } },
+      },
+    },
+    async (req) => {
+      const want: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.query)) if (k.startsWith('label.') && v !== undefined) want[k.slice(6)] = String(v);
+      const limit = Number(req.query.limit ?? 1000);
+      const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: opts.registry ? 10_000 : limit, labels: opts.registry ? undefined : want }))
+        .map(withRegistryLabels)
+        .filter((j) => Object.entries(want).every(([k, v]) => j.labels[k] === v))
+        .slice(0, limit);
+      const jobs: JobReport[] = [];
+      for (const j of all) jobs.push(jobReport(j, await opts.carbonFor?.(j)));
+      return { jobs };
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id',
+    { preHandler: guard('read'), schema: { summary: "A job's report: energy by component and modality, carbon with its quality breakdown, progress-normalised figures", params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, response: { 200: reportSchema, 404: error } } },
+    async (req) => {
+      const totals = await opts.store.jobTotals(req.params.id);
+      if (!totals) throw new HttpError(404, 'unknown_job', `no energy recorded for job "${req.params.id}"`);
+      const j = withRegistryLabels(totals);
+      return jobReport(j, await opts.carbonFor?.(j));
+    },
+  );
+  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; step?: number } }>(
+    '/v1/jobs/:id/series',
+    { preHandler: guard('read'), schema: { summary: 'Job power over time by component', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } }, 404: error } } },
+    async (req) => {
+      const totals = await opts.store.jobTotals(req.params.id);
+      if (!totals) throw new HttpError(404, 'unknown_job', `no energy recorded for job "${req.params.id}"`);
+      const { from, to, stepUs } = seriesRange(req.query, totals.startUs, totals.endUs, true);
+      const points = await opts.store.jobSeries(req.params.id, from, to, stepUs);
+      return { points: points.map((p) => ({ t: isoUs(p.tUs), watts: p.watts })) };
+    },
+  );
+  return app;
 }

@@ -1,0 +1,192 @@
+// `wattprint measure -- CMD ARGS`: runs CMD as a measured job on this host and
+// prints its energy and carbon when it ends.
+//
+// With a local agent running (its Unix socket answers), CMD is registered
+// there and the collector's API (--api) answers the report. Without one, an
+// agent and a collector run inside this process on the embedded store.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { localRequest } from '@wattprint/agent/local/endpoint.ts';
+import { loadAgentConfig, startAgent } from '@wattprint/agent/agent.ts';
+import { startCollector } from '@wattprint/collector/collector.ts';
+import { jobReport, type JobReport } from '@wattprint/collector/api/report.ts';
+
+export interface MeasureOptions {
+  jobId: string;
+  labels: Record<string, string>;
+  command: string[];
+  stateDir: string;
+  socketPath: string;
+  apiUrl?: string;
+  apiToken?: string;
+  sysfsRoot?: string;
+  procfsRoot?: string;
+  intervalMs: number;
+  log: (m: string) => void;
+}
+
+export interface MeasureResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  report: JobReport | undefined;
+  mode: 'agent' | 'in-process';
+  durationSeconds: number;
+}
+
+export function newJobId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `measure-${t}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/** Runs the command with signals forwarded; resolves with how it ended. */
+function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (pid: number) => Promise<void>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const handlers = FORWARDED.map((sig) => [sig, forward(sig)] as const);
+    for (const [sig, h] of handlers) process.on(sig, h);
+    child.once('error', (err) => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      reject(new Error(`cannot run ${command[0]}: ${err.message}`));
+    });
+    child.once('spawn', () => void onSpawn(child.pid!).catch(() => {}));
+    child.once('exit', (code, signal) => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      resolve({ code, signal });
+    });
+  });
+}
+
+async function agentAnswers(socketPath: string): Promise<boolean> {
+  if (!fs.existsSync(socketPath)) return false;
+  try {
+    return (await localRequest(socketPath, 'GET', '/v1/status', undefined, 1000)).code === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function measure(o: MeasureOptions): Promise<MeasureResult> {
+  const env = { ...process.env, WATTPRINT_JOB_ID: o.jobId, WATTPRINT_SOCKET: o.socketPath };
+  const started = Date.now();
+  if (await agentAnswers(o.socketPath)) {
+    env.WATTPRINT_SOCKET = o.socketPath;
+    const run = await runChild(o.command, env, async (pid) => {
+      const r = await localRequest(o.socketPath, 'POST', '/v1/jobs/register', { jobId: o.jobId, pid, labels: o.labels });
+      if (r.code !== 200) o.log(`wattprint measure: the agent refused the registration: ${JSON.stringify(r.body)}`);
+    });
+    const durationSeconds = (Date.now() - started) / 1000;
+    await localRequest(o.socketPath, 'POST', '/v1/jobs/end', { jobId: o.jobId }).catch(() => undefined);
+    let report: JobReport | undefined;
+    if (o.apiUrl) {
+      // The agent's last interval for the job has to reach the collector first.
+      await new Promise((r) => setTimeout(r, 2 * o.intervalMs + 500));
+      const res = await fetch(`${o.apiUrl.replace(/\/$/, '')}/v1/jobs/${encodeURIComponent(o.jobId)}`, { headers: o.apiToken ? { authorization: `Bearer ${o.apiToken}` } : {} }).catch((err) => {
+        o.log(`wattprint measure: cannot reach ${o.apiUrl}: ${err.message}`);
+        return undefined;
+      });
+      if (res?.ok) report = (await res.json()) as JobReport;
+      else if (res) o.log(`wattprint measure: ${o.apiUrl} answered ${res.status} for job ${o.jobId}`);
+    }
+    return { exitCode: run.code, signal: run.signal, report, mode: 'agent', durationSeconds };
+  }
+
+  // No agent: run one here, with a collector on the embedded store.
+  fs.mkdirSync(o.stateDir, { recursive: true });
+  const quiet = (m: string) => {
+    if (/error|fail|cannot|refused/i.test(m)) o.log(m);
+  };
+  const collector = await startCollector({ grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(o.stateDir, 'wattprint.db'), plaintext: true }, quiet);
+  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-measure-'));
+  const agent = await startAgent(
+    loadAgentConfig(undefined, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir, socketPath: '', sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
+    { log: quiet },
+  );
+  try {
+    const run = await runChild(o.command, env, async (pid) => {
+      try {
+        agent.registry.register(o.jobId, pid, o.labels);
+      } catch (err) {
+        o.log(`wattprint measure: cannot register pid ${pid}: ${(err as Error).message}`);
+      }
+    });
+    const durationSeconds = (Date.now() - started) / 1000;
+    await agent.tick(); // close the last interval now
+    const deadline = Date.now() + 15_000;
+    while (agent.spool.stats().pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (agent.spool.stats().pending > 0) o.log('wattprint measure: the last reports were not stored in time; the report may be short');
+    const totals = await collector.store.jobTotals(o.jobId);
+    return { exitCode: run.code, signal: run.signal, report: totals ? jobReport(totals) : undefined, mode: 'in-process', durationSeconds };
+  } finally {
+    await agent.stop();
+    await collector.stop();
+    fs.rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/** CodeCarbon's emissions.csv columns, in its order, so existing analysis scripts keep working. */
+export const CODECARBON_COLUMNS = [
+  'timestamp', 'project_name', 'run_id', 'experiment_id', 'duration', 'emissions', 'emissions_rate',
+  'cpu_power', 'gpu_power', 'ram_power', 'cpu_energy', 'gpu_energy', 'ram_energy', 'energy_consumed',
+  'country_name', 'country_iso_code', 'region', 'cloud_provider', 'cloud_region', 'os', 'python_version',
+  'codecarbon_version', 'cpu_count', 'cpu_model', 'gpu_count', 'gpu_model', 'longitude', 'latitude',
+  'ram_total_size', 'tracking_mode', 'on_cloud', 'pue',
+] as const;
+
+/** One emissions.csv row (units as CodeCarbon: kWh, kg CO2e, W, s). */
+export function codecarbonRow(r: JobReport, extra: { project: string; cpuModel?: string; cpuCount?: number; pue?: number }): Record<(typeof CODECARBON_COLUMNS)[number], string | number> {
+  const d = r.durationSeconds || 1;
+  const e = r.energy.byComponentKwh;
+  const kg = r.carbon ? r.carbon.gco2e / 1000 : '';
+  return {
+    timestamp: r.end.replace(/\.\d+Z$/, ''),
+    project_name: extra.project,
+    run_id: r.jobId,
+    experiment_id: r.labels.experiment ?? '',
+    duration: r.durationSeconds,
+    emissions: kg,
+    emissions_rate: typeof kg === 'number' ? kg / d : '',
+    cpu_power: (e.cpu * 3.6e6) / d,
+    gpu_power: (e.gpu * 3.6e6) / d,
+    ram_power: (e.dram * 3.6e6) / d,
+    cpu_energy: e.cpu,
+    gpu_energy: e.gpu,
+    ram_energy: e.dram,
+    energy_consumed: r.energy.wallKwh,
+    country_name: '',
+    country_iso_code: '',
+    region: r.carbon?.zone ?? '',
+    cloud_provider: '',
+    cloud_region: '',
+    os: `${os.type()}-${os.release()}`,
+    python_version: '',
+    codecarbon_version: 'wattprint',
+    cpu_count: extra.cpuCount ?? os.cpus().length,
+    cpu_model: extra.cpuModel ?? os.cpus()[0]?.model ?? '',
+    gpu_count: '',
+    gpu_model: r.labels.gpu_model ?? '',
+    longitude: '',
+    latitude: '',
+    ram_total_size: os.totalmem() / 2 ** 30,
+    tracking_mode: 'process',
+    on_cloud: 'N',
+    pue: extra.pue ?? 1,
+  };
+}
+
+const csvCell = (v: string | number) => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** Appends a row, writing the header when the file is new (as CodeCarbon does). */
+export function appendEmissionsCsv(file: string, row: Record<string, string | number>): void {
+  const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
+  const lines = exists ? '' : CODECARBON_COLUMNS.join(',') + '\n';
+  fs.appendFileSync(file, lines + CODECARBON_COLUMNS.map((c) => csvCell(row[c] ?? '')).join(',') + '\n');
+}

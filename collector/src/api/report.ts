@@ -1,0 +1,68 @@
+// A job's report, as the API, `wattprint measure` and `wattprint report` show
+// it. Pure: totals (and carbon, when known) in, report out.
+import type { JobTotals } from '../storage/sink.ts';
+
+export const J_PER_KWH = 3.6e6;
+
+export interface CarbonSummary {
+  /** gCO2e from wall-inclusive energy where the host has a wall meter, else software energy. */
+  gco2e: number;
+  gco2eSoftware: number;
+  gco2eWall: number;
+  /** "location_lifecycle", "location_direct", "static_yearly"... */
+  basis: string;
+  zone: string;
+  /** Share of the job's kWh at each intensity quality; sums to 1. */
+  kwhShareByQuality: Record<string, number>;
+  provisional: boolean;
+  /** Where the intensities came from, e.g. "static: Ember 2023 (CC BY 4.0)". */
+  sources: string[];
+}
+
+export interface JobReport {
+  jobId: string;
+  labels: Record<string, string>;
+  hosts: string[];
+  start: string;
+  end: string;
+  durationSeconds: number;
+  energy: {
+    softwareKwh: number;
+    wallKwh: number;
+    dynamicKwh: number;
+    idleKwh: number;
+    byComponentKwh: { cpu: number; dram: number; gpu: number; other: number };
+    estimated: boolean;
+  };
+  progress: { tokens: number; examples: number; steps: number };
+  normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
+  carbon: CarbonSummary | null;
+}
+
+const kwh = (j: number) => j / J_PER_KWH;
+
+export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
+  const wallKwh = kwh(t.wallJoules);
+  return {
+    jobId: t.jobId,
+    labels: t.labels,
+    hosts: t.hosts,
+    start: new Date(t.startUs / 1000).toISOString(),
+    end: new Date(t.endUs / 1000).toISOString(),
+    durationSeconds: (t.endUs - t.startUs) / 1e6,
+    energy: {
+      softwareKwh: kwh(t.softwareJoules),
+      wallKwh,
+      dynamicKwh: kwh(t.dynamicJoules),
+      idleKwh: kwh(t.idleJoules),
+      byComponentKwh: { cpu: kwh(t.byComponent.cpu), dram: kwh(t.byComponent.dram), gpu: kwh(t.byComponent.gpu), other: kwh(t.byComponent.other) },
+      estimated: t.estimated,
+    },
+    progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
+    normalised: {
+      kwhPer1kExamples: t.examples > 0 ? (wallKwh * 1000) / t.examples : null,
+      kwhPer1MTokens: t.tokens > 0 ? (wallKwh * 1e6) / t.tokens : null,
+    },
+    carbon: carbon ?? null,
+  };
+}

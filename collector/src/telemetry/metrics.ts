@@ -1,0 +1,41 @@
+// The collector's own telemetry through OpenTelemetry, exposed as Prometheus
+// text on the API's /metrics route (no second port to open).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { IngestCounters } from '../ingest/server.ts';
+
+export interface SelfTelemetry {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  httpRequest(route: string, status: number): void;
+  shutdown(): Promise<void>;
+}
+
+export function createSelfTelemetry(ingest: () => IngestCounters | undefined): SelfTelemetry {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const meter = provider.getMeter('wattprint-collector');
+
+  meter.createObservableCounter('wattprint_ingest_reports_accepted', { description: 'Reports validated, attributed and durably stored' }).addCallback((r) => {
+    const c = ingest();
+    if (c) r.observe(c.reportsAccepted);
+  });
+  meter.createObservableCounter('wattprint_ingest_reports_rejected', { description: 'Reports rejected, by reason code' }).addCallback((r) => {
+    for (const [code, n] of Object.entries(ingest()?.reportsRejected ?? {})) r.observe(n, { code });
+  });
+  meter.createObservableCounter('wattprint_ingest_write_failures', { description: 'Storage writes that failed (reports left unacknowledged)' }).addCallback((r) => {
+    const c = ingest();
+    if (c) r.observe(c.writeFailures);
+  });
+  meter.createObservableGauge('wattprint_ingest_streams_open', { description: 'Agent streams currently open' }).addCallback((r) => {
+    const c = ingest();
+    if (c) r.observe(c.streamsOpen);
+  });
+  const requests = meter.createCounter('wattprint_http_requests', { description: 'HTTP API requests by route and status' });
+
+  return {
+    handle: (req, res) => exporter.getMetricsRequestHandler(req, res),
+    httpRequest: (route, status) => requests.add(1, { route, status: String(status) }),
+    shutdown: () => provider.shutdown(),
+  };
+}
