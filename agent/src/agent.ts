@@ -12,6 +12,8 @@ import { encodeReport } from '@wattprint/proto';
 import { RaplSource } from './sources/rapl.ts';
 import { CpuModelSource } from './sources/cpu-model.ts';
 import type { EnergySource, ProbeResult } from './sources/source.ts';
+import { createGpuSource } from './sources/gpu.ts';
+import type { GpuInfo } from './sources/nvml.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -34,6 +36,9 @@ export interface AgentConfig {
   jobCgroupPatterns: string[];
   /** Local endpoint for registrations and progress; empty disables it. */
   socketPath: string;
+  /** NVML library to load; tests point it at a fake. */
+  nvmlLibPath: string;
+  nvidiaSmiPath: string;
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -53,6 +58,8 @@ export function defaultAgentConfig(): AgentConfig {
     jobEnvVars: [],
     jobCgroupPatterns: [],
     socketPath: '/run/wattprint/agent.sock',
+    nvmlLibPath: 'libnvidia-ml.so.1',
+    nvidiaSmiPath: 'nvidia-smi',
   };
 }
 
@@ -81,7 +88,7 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new Error(`${where}: "${k}" must be a list of non-empty strings`);
     (cfg as unknown as Record<string, unknown>)[k] = v;
   };
-  for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir'] as const) str(k);
+  for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir', 'nvmlLibPath', 'nvidiaSmiPath'] as const) str(k);
   if (r.socketPath !== undefined) {
     if (typeof r.socketPath !== 'string') throw new Error(`${where}: "socketPath" must be a string (empty disables the local endpoint)`);
     cfg.socketPath = r.socketPath;
@@ -146,7 +153,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** Picks the sources that work on this host; the CPU model stands in for missing RAPL. */
-export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource }> {
+export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'> & Partial<Pick<AgentConfig, 'nvmlLibPath' | 'nvidiaSmiPath'>>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource; gpus: GpuInfo[] }> {
   const rapl = new RaplSource(cfg.sysfsRoot);
   const cpuModel = new CpuModelSource({ procfsRoot: cfg.procfsRoot, tdpWatts: cfg.tdpWatts });
   const raplProbe = await rapl.probe();
@@ -157,7 +164,10 @@ export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfs
     sources.push(cpuModel);
     probes.push(await cpuModel.probe());
   }
-  return { sources, probes, cpuModel };
+  const gpu = await createGpuSource({ libPath: cfg.nvmlLibPath, nvidiaSmiPath: cfg.nvidiaSmiPath });
+  probes.push(...gpu.probes);
+  if (gpu.source) sources.push(gpu.source);
+  return { sources, probes, cpuModel, gpus: gpu.gpus };
 }
 
 export function readBootId(procfsRoot: string): string {
@@ -180,7 +190,7 @@ export interface RunningAgent {
 
 export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => void } = {}): Promise<RunningAgent> {
   const log = opts.log ?? ((m: string) => console.error(m));
-  const { sources, probes, cpuModel } = await chooseSources(cfg);
+  const { sources, probes, cpuModel, gpus } = await chooseSources(cfg);
   for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
   const registry = new JobRegistry(cfg.procfsRoot);
   const scanner = new ProcScanner({
@@ -196,7 +206,7 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     logicalCpus: cpuModel.cpu.logicalCpus,
     tdpWatts: cpuModel.tdp.tdpWatts,
     tdpSource: cpuModel.tdp.source,
-    gpus: [],
+    gpus: gpus.map((g) => ({ uuid: g.uuid, name: g.name, powerLimitWatts: g.powerLimitWatts, mig: g.mig })),
     meterKinds: [],
     gridZone: cfg.zone,
     gridZoneSource: cfg.zone ? 'config' : 'collector',

@@ -106,6 +106,7 @@ test('without RAPL the agent sends flagged estimates, and /v1/hosts shows them a
     const body = (await (await fetch(`http://127.0.0.1:${collector.httpPort}/v1/hosts`)).json()) as { hosts: { host: string; latest: { estimated: boolean; domains: Domain[] } | null }[] };
     return body.hosts.find((x) => x.host === 'vm-host')?.latest?.domains;
   }, 20_000, 'an estimate on /v1/hosts');
+  assert.ok(domains);
   assert.equal(domains.length, 1);
   const d = domains[0]!;
   assert.equal(d.domain, 'package');
