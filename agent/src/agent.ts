@@ -13,6 +13,7 @@ import { RaplSource } from './sources/rapl.ts';
 import { CpuModelSource } from './sources/cpu-model.ts';
 import type { EnergySource, ProbeResult } from './sources/source.ts';
 import { createGpuSource } from './sources/gpu.ts';
+import { createMeterSources, parseMeterConfigs, type MeterConfig } from './sources/meters/config.ts';
 import type { GpuInfo } from './sources/nvml.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -39,6 +40,8 @@ export interface AgentConfig {
   /** NVML library to load; tests point it at a fake. */
   nvmlLibPath: string;
   nvidiaSmiPath: string;
+  /** Wall and node meters (docs/sources/meters.md). */
+  meters: MeterConfig[];
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -60,6 +63,7 @@ export function defaultAgentConfig(): AgentConfig {
     socketPath: '/run/wattprint/agent.sock',
     nvmlLibPath: 'libnvidia-ml.so.1',
     nvidiaSmiPath: 'nvidia-smi',
+    meters: [],
   };
 }
 
@@ -89,6 +93,7 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
     (cfg as unknown as Record<string, unknown>)[k] = v;
   };
   for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir', 'nvmlLibPath', 'nvidiaSmiPath'] as const) str(k);
+  if (r.meters !== undefined) cfg.meters = parseMeterConfigs(r.meters, where);
   if (r.socketPath !== undefined) {
     if (typeof r.socketPath !== 'string') throw new Error(`${where}: "socketPath" must be a string (empty disables the local endpoint)`);
     cfg.socketPath = r.socketPath;
@@ -153,7 +158,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** Picks the sources that work on this host; the CPU model stands in for missing RAPL. */
-export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'> & Partial<Pick<AgentConfig, 'nvmlLibPath' | 'nvidiaSmiPath'>>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource; gpus: GpuInfo[] }> {
+export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'> & Partial<Pick<AgentConfig, 'nvmlLibPath' | 'nvidiaSmiPath' | 'meters'>>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource; gpus: GpuInfo[] }> {
   const rapl = new RaplSource(cfg.sysfsRoot);
   const cpuModel = new CpuModelSource({ procfsRoot: cfg.procfsRoot, tdpWatts: cfg.tdpWatts });
   const raplProbe = await rapl.probe();
@@ -167,6 +172,10 @@ export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfs
   const gpu = await createGpuSource({ libPath: cfg.nvmlLibPath, nvidiaSmiPath: cfg.nvidiaSmiPath });
   probes.push(...gpu.probes);
   if (gpu.source) sources.push(gpu.source);
+  for (const meter of createMeterSources(cfg.meters ?? [])) {
+    probes.push(await meter.probe());
+    sources.push(meter); // kept even when unreachable now: a meter that comes back is read again
+  }
   return { sources, probes, cpuModel, gpus: gpu.gpus };
 }
 
@@ -196,6 +205,7 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
   const scanner = new ProcScanner({
     procfsRoot: cfg.procfsRoot,
     registrations: registry.lookup,
+    jobLabels: registry.labelsFor,
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
   });
   const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources, drainProgress: registry.drainProgress });
@@ -207,7 +217,7 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     tdpWatts: cpuModel.tdp.tdpWatts,
     tdpSource: cpuModel.tdp.source,
     gpus: gpus.map((g) => ({ uuid: g.uuid, name: g.name, powerLimitWatts: g.powerLimitWatts, mig: g.mig })),
-    meterKinds: [],
+    meterKinds: [...new Set(cfg.meters.map((m) => m.kind))],
     gridZone: cfg.zone,
     gridZoneSource: cfg.zone ? 'config' : 'collector',
     pue: cfg.pue,

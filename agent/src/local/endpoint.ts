@@ -1,7 +1,9 @@
 // The agent's local endpoint: HTTP over a Unix socket, for `wattprint measure`,
 // Slurm prolog/epilog scripts and training code reporting progress.
 //
-//   POST /v1/jobs/register {"jobId", "pid", "labels"?}  -> the process and its descendants belong to jobId
+//   POST /v1/jobs/register {"jobId", "pid"?, "labels"?} -> the process and its descendants belong to jobId;
+//                          without a pid (a Slurm prolog, before any job process exists) only the
+//                          labels are recorded, for the job the agent finds through env or cgroup
 //   POST /v1/jobs/end      {"jobId"}                     -> forget the job's registrations
 //   POST /v1/progress      {"jobId", "tokens"?, "examples"?, "steps"?}  (deltas; tokens include padding)
 //   GET  /v1/status        -> sources, spool and uplink state
@@ -31,6 +33,7 @@ export class BadRequest extends Error {
 export class JobRegistry {
   private readonly byProcess = new Map<string, Registration & { pid: number }>();
   private readonly progress = new Map<string, { tokens: number; examples: number; steps: number }>();
+  private readonly labels = new Map<string, Record<string, string>>();
   private readonly procfsRoot: string;
   private readonly hz: number;
 
@@ -55,13 +58,19 @@ export class JobRegistry {
     return host.bootTime * 1e6 + Math.round((st.starttime * 1e6) / this.hz);
   }
 
-  register(jobId: string, pid: number, labels: Record<string, string> = {}): { jobId: string; pid: number; startTimeUs: number } {
+  /** Labels registered for a job, whichever way its processes are found. */
+  labelsFor = (jobId: string): Record<string, string> | undefined => this.labels.get(jobId);
+
+  register(jobId: string, pid: number | undefined, labels: Record<string, string> = {}): { jobId: string; pid?: number; startTimeUs?: number } {
+    this.labels.set(jobId, { ...(this.labels.get(jobId) ?? {}), ...labels });
+    if (pid === undefined) return { jobId };
     const startTimeUs = this.startTimeUs(pid);
     this.byProcess.set(`${pid}:${startTimeUs}`, { jobId, labels, pid });
     return { jobId, pid, startTimeUs };
   }
 
   end(jobId: string): number {
+    this.labels.delete(jobId);
     let n = 0;
     for (const [k, r] of this.byProcess) {
       if (r.jobId === jobId) {
@@ -126,8 +135,8 @@ export function handleLocal(registry: JobRegistry, method: string, url: string, 
       case '/v1/jobs/register': {
         const jobId = jobIdOf(body);
         const pid = body.pid;
-        if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) throw new BadRequest('invalid_pid', `"pid" must be a positive integer, got ${JSON.stringify(pid)}`);
-        return { code: 200, body: registry.register(jobId, pid, labelsOf(body)) };
+        if (pid !== undefined && (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0)) throw new BadRequest('invalid_pid', `"pid" must be a positive integer, got ${JSON.stringify(pid)}`);
+        return { code: 200, body: registry.register(jobId, pid as number | undefined, labelsOf(body)) };
       }
       case '/v1/jobs/end':
         return { code: 200, body: { jobId: jobIdOf(body), released: registry.end(jobIdOf(body)) } };

@@ -49,6 +49,8 @@ export interface ScannerOptions {
   pageSize?: number;
   rules?: JobRules;
   registrations?: RegistrationLookup;
+  /** Labels registered for a job without a pid (Slurm prolog). */
+  jobLabels?: (jobId: string) => Record<string, string> | undefined;
   /** Report processes with no CPU time and no job as well (default false). */
   includeIdle?: boolean;
 }
@@ -59,6 +61,7 @@ export class ProcScanner {
   private readonly pageSize: number;
   private readonly rules: JobRules;
   private readonly registrations: RegistrationLookup;
+  private readonly jobLabels: (jobId: string) => Record<string, string> | undefined;
   private readonly includeIdle: boolean;
   private tracked = new Map<string, Tracked>();
   private lastHost: HostCpuTimes | undefined;
@@ -70,6 +73,7 @@ export class ProcScanner {
     this.pageSize = opts.pageSize ?? 4096;
     this.rules = opts.rules ?? DEFAULT_JOB_RULES;
     this.registrations = opts.registrations ?? (() => undefined);
+    this.jobLabels = opts.jobLabels ?? (() => undefined);
     this.includeIdle = opts.includeIdle ?? false;
   }
 
@@ -176,6 +180,10 @@ export class ProcScanner {
         parent: parent ? resolve(parent, depth + 1) : undefined,
         rules: this.rules,
       });
+      if (job.jobId && !job.labels) {
+        const registered = this.jobLabels(job.jobId);
+        if (registered) job.labels = registered;
+      }
       memo.set(t.pid, job);
       t.job = job;
       return job;
