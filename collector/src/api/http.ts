@@ -59,6 +59,7 @@ const reportSchema = {
     start: { type: 'string' },
     end: { type: 'string' },
     durationSeconds: { type: 'number' },
+    cpuSeconds: { type: 'number' },
     energy: {
       type: 'object',
       properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' } },

@@ -26,6 +26,8 @@ export interface JobReport {
   start: string;
   end: string;
   durationSeconds: number;
+  /** CPU seconds of the job's processes (children reaped within the job included). */
+  cpuSeconds: number;
   energy: {
     softwareKwh: number;
     wallKwh: number;
@@ -50,6 +52,7 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
     start: new Date(t.startUs / 1000).toISOString(),
     end: new Date(t.endUs / 1000).toISOString(),
     durationSeconds: (t.endUs - t.startUs) / 1e6,
+    cpuSeconds: t.cpuSeconds,
     energy: {
       softwareKwh: kwh(t.softwareJoules),
       wallKwh,

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionResult } from '../attribution/types.ts';
-import type { HostRecord, HostSummary, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import { canonicalJson, jobPids } from './influx-schema.ts';
+import { byDomainDevice, checkRange, combineJobs, toSeries, type JobHostRow, type LabelSet } from './query.ts';
+import type { GridIntensity, HostRecord, HostSummary, JobCarbon, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -47,7 +49,33 @@ const MIGRATIONS: string[] = [
   CREATE INDEX job_interval_job ON job_interval (job_id, start_us);
   CREATE INDEX host_energy_time ON host_energy (host, start_us);
   `,
+  // 2: per-interval job metadata (labels merged at read time, as in InfluxDB's
+  // job_meta), carbon and grid intensity. The old jobs table becomes one
+  // job_meta row per (host, job) at the job's first interval there.
+  `
+  CREATE TABLE job_meta (
+    host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL,
+    labels TEXT NOT NULL, pids TEXT NOT NULL, processes INTEGER NOT NULL,
+    PRIMARY KEY (host, job_id, start_us));
+  INSERT INTO job_meta
+    SELECT ji.host, min(ji.start_us), min(ji.end_us), ji.job_id, j.labels, '', 0
+    FROM job_interval ji JOIN jobs j ON j.job_id = ji.job_id GROUP BY ji.host, ji.job_id;
+  DROP TABLE jobs;
+  CREATE INDEX job_meta_job ON job_meta (job_id, start_us);
+  CREATE TABLE job_carbon (
+    host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL,
+    zone TEXT NOT NULL, joules REAL NOT NULL, pue REAL NOT NULL, gco2e REAL NOT NULL, basis TEXT NOT NULL,
+    share_measured REAL NOT NULL, share_estimated REAL NOT NULL, share_forecast REAL NOT NULL, share_static REAL NOT NULL,
+    provisional INTEGER NOT NULL,
+    PRIMARY KEY (host, job_id, start_us));
+  CREATE TABLE grid_intensity (
+    zone TEXT NOT NULL, source TEXT NOT NULL, basis TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+    gco2e_per_kwh REAL NOT NULL, quality TEXT NOT NULL,
+    PRIMARY KEY (zone, source, basis, start_us));
+  `,
 ];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SqliteStore implements Sink, Store {
   readonly name = 'sqlite';
@@ -59,7 +87,12 @@ export class SqliteStore implements Sink, Store {
     this.db = new DatabaseSync(file);
     // WAL + FULL: a committed transaction survives a crash, so acks after it are honest.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
-    migrate(this.db);
+    try {
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       report: p('INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)'),
@@ -68,7 +101,9 @@ export class SqliteStore implements Sink, Store {
       processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      job: p(`INSERT INTO jobs VALUES (?, ?) ON CONFLICT(job_id) DO UPDATE SET labels = json_patch(jobs.labels, excluded.labels)`),
+      jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      carbon: p('INSERT OR REPLACE INTO job_carbon VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      intensity: p('INSERT OR REPLACE INTO grid_intensity VALUES (?, ?, ?, ?, ?, ?, ?)'),
       host: p(`INSERT INTO hosts VALUES (?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET
         agent_version = excluded.agent_version, inventory = excluded.inventory,
         last_seen_us = max(hosts.last_seen_us, excluded.last_seen_us)`),
@@ -87,10 +122,12 @@ export class SqliteStore implements Sink, Store {
         for (const j of r.jobShares) s.jobEnergy!.run(...base, j.jobId, j.domain, j.device, j.component, j.modality, j.joules, j.method, j.flags.join(','));
         for (const p of r.processShares) s.processEnergy!.run(...base, p.pid, p.startTimeUs, p.jobId, p.domain, p.device, p.modality, p.joules, p.method);
         for (const u of r.unattributed) s.unattributed!.run(...base, u.domain, u.device, u.reason, u.modality, u.joules);
+        const pids = jobPids(r);
         for (const j of r.jobs) {
           const c = j.byComponent;
           s.jobInterval!.run(...base, j.jobId, j.softwareJoules, j.wallJoules, j.dynamicJoules, j.idleJoules, c.cpu, c.dram, c.gpu, c.other, j.estimated ? 1 : 0, j.cpuSeconds, j.tokens, j.examples, j.steps);
-          s.job!.run(j.jobId, JSON.stringify(j.labels));
+          const p = pids.get(j.jobId) ?? [];
+          s.jobMeta!.run(...base, j.jobId, canonicalJson(j.labels), p.join(','), p.length);
         }
         s.touchHost!.run(r.endUs, r.host);
       }
@@ -105,8 +142,34 @@ export class SqliteStore implements Sink, Store {
     this.stmts.host!.run(h.host, h.agentVersion, JSON.stringify(h.inventory), h.seenUs, h.seenUs);
   }
 
+  async writeCarbon(records: JobCarbon[]): Promise<void> {
+    this.transaction(() => {
+      for (const c of records) {
+        const q = c.qualityShares;
+        this.stmts.carbon!.run(c.host, c.startUs, c.endUs, c.jobId, c.zone, c.joules, c.pue, c.gco2e, c.basis, q.measured, q.estimated, q.forecast, q.static, c.provisional ? 1 : 0);
+      }
+    });
+  }
+
+  async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
+    this.transaction(() => {
+      for (const g of periods) this.stmts.intensity!.run(g.zone, g.provider, g.basis, g.startUs, g.endUs, g.gco2ePerKwh, g.quality);
+    });
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
-    this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
 
   async listHosts(): Promise<HostSummary[]> {
@@ -122,7 +185,7 @@ export class SqliteStore implements Sink, Store {
         latest = {
           startUs: last.start_us,
           endUs: last.end_us,
-          domains: rows.map((r) => ({ domain: r.domain as string, device: r.device as string, source: r.source as string, quality: r.quality as string, joules: r.joules as number, watts: (r.joules as number) / seconds, flags: r.flags ? String(r.flags).split(',') : [] })),
+          domains: byDomainDevice(rows.map((r) => ({ domain: r.domain as string, device: r.device as string, source: r.source as string, quality: r.quality as string, joules: r.joules as number, watts: (r.joules as number) / seconds, flags: r.flags ? String(r.flags).split(',') : [] }))),
         };
       }
       const ratio = this.db.prepare('SELECT sum(wall_j) AS w, sum(software_j) AS s FROM reports WHERE host = ? AND wall_j IS NOT NULL').get(host) as { w: number | null; s: number | null };
@@ -140,95 +203,96 @@ export class SqliteStore implements Sink, Store {
   }
 
   async hostEnergy(host: string, fromUs = 0, toUs = Number.MAX_SAFE_INTEGER) {
-    return this.db
-      .prepare('SELECT domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host = ? AND start_us >= ? AND start_us < ? GROUP BY domain, device, source, quality ORDER BY domain, device')
+    const rows = this.db
+      .prepare('SELECT domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host = ? AND start_us >= ? AND start_us < ? GROUP BY domain, device, source, quality')
       .all(host, fromUs, toUs) as { domain: string; device: string; source: string; quality: string; joules: number }[];
+    return byDomainDevice(rows.map((r) => ({ ...r })));
   }
 
   async jobTotals(jobId: string): Promise<JobTotals | undefined> {
-    const rows = await this.queryJobs('WHERE ji.job_id = ?', [jobId], 1);
-    return rows[0];
+    return (await this.queryJobs('WHERE job_id = ?', [jobId], {}))[0];
   }
 
   async listJobs(filter: JobFilter): Promise<JobTotals[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.fromUs !== undefined) {
-      where.push('ji.end_us > ?');
+      where.push('end_us > ?');
       args.push(filter.fromUs);
     }
     if (filter.toUs !== undefined) {
-      where.push('ji.start_us < ?');
+      where.push('start_us < ?');
       args.push(filter.toUs);
     }
-    for (const [k, v] of Object.entries(filter.labels ?? {})) {
-      where.push('json_extract(j.labels, ?) = ?');
-      args.push(`$."${k.replaceAll('"', '')}"`, v);
-    }
-    return this.queryJobs(where.length ? 'WHERE ' + where.join(' AND ') : '', args, filter.limit ?? 1000);
+    return this.queryJobs(where.length ? 'WHERE ' + where.join(' AND ') : '', args, filter);
   }
 
-  private async queryJobs(where: string, args: (string | number)[], limit: number): Promise<JobTotals[]> {
+  /** Per-(job, host) sums, then the shared combineJobs: the same steps as the InfluxDB store. */
+  private async queryJobs(where: string, args: (string | number)[], filter: JobFilter): Promise<JobTotals[]> {
     const rows = this.db
       .prepare(
-        `SELECT ji.job_id, coalesce(j.labels, '{}') AS labels, group_concat(DISTINCT ji.host) AS hosts,
-          min(ji.start_us) AS start_us, max(ji.end_us) AS end_us,
+        `SELECT job_id, host, min(start_us) AS start_us, max(end_us) AS end_us,
           sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
           sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
           max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
-        FROM job_interval ji LEFT JOIN jobs j ON j.job_id = ji.job_id
-        ${where} GROUP BY ji.job_id ORDER BY min(ji.start_us) DESC LIMIT ?`,
+        FROM job_interval ${where} GROUP BY job_id, host`,
       )
-      .all(...args, limit) as Record<string, number | string>[];
-    return rows.map((r) => ({
+      .all(...args) as Record<string, number | string>[];
+    const perHost: JobHostRow[] = rows.map((r) => ({
       jobId: r.job_id as string,
-      labels: JSON.parse(r.labels as string),
-      hosts: String(r.hosts ?? '').split(',').filter(Boolean).sort(),
+      host: r.host as string,
       startUs: r.start_us as number,
       endUs: r.end_us as number,
       softwareJoules: r.software_j as number,
       wallJoules: r.wall_j as number,
       dynamicJoules: r.dynamic_j as number,
       idleJoules: r.idle_j as number,
-      byComponent: { cpu: r.cpu_j as number, dram: r.dram_j as number, gpu: r.gpu_j as number, other: r.other_j as number },
+      cpu: r.cpu_j as number,
+      dram: r.dram_j as number,
+      gpu: r.gpu_j as number,
+      other: r.other_j as number,
       estimated: Boolean(r.estimated),
       cpuSeconds: r.cpu_seconds as number,
       tokens: r.tokens as number,
       examples: r.examples as number,
       steps: r.steps as number,
     }));
+    const labelStmt = this.db.prepare('SELECT job_id, labels, max(start_us) AS last_start_us FROM job_meta WHERE job_id = ? GROUP BY labels');
+    const labelSets: LabelSet[] = [];
+    for (const jobId of new Set(perHost.map((r) => r.jobId))) {
+      for (const l of labelStmt.all(jobId) as { job_id: string; labels: string; last_start_us: number }[]) {
+        labelSets.push({ jobId: l.job_id, labels: l.labels, lastStartUs: l.last_start_us });
+      }
+    }
+    return combineJobs(perHost, labelSets, filter);
   }
 
   async hostSeries(host: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {
+    checkRange(fromUs, toUs, stepUs);
+    // Numbers bind as REAL: the CAST keeps the bucket division an integer one.
     const rows = this.db
       .prepare(
-        `SELECT (start_us - ?) / ? AS bucket, domain || '/' || device AS key, sum(joules) AS j
-         FROM host_energy WHERE host = ? AND start_us >= ? AND start_us < ? GROUP BY bucket, key ORDER BY bucket`,
+        `SELECT ? + ((start_us - CAST(? AS INTEGER)) / CAST(? AS INTEGER)) * ? AS t_us, domain || '/' || device AS key, sum(joules) AS joules
+         FROM host_energy WHERE host = ? AND start_us >= ? AND start_us < ? GROUP BY t_us, key`,
       )
-      .all(fromUs, stepUs, host, fromUs, toUs) as { bucket: number; key: string; j: number }[];
-    return toSeries(rows, fromUs, stepUs);
+      .all(fromUs, fromUs, stepUs, stepUs, host, fromUs, toUs) as { t_us: number; key: string; joules: number }[];
+    return toSeries(rows.map((r) => ({ tUs: r.t_us, key: r.key, joules: r.joules })), stepUs);
   }
 
   async jobSeries(jobId: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {
+    checkRange(fromUs, toUs, stepUs);
+    // job_interval, not job_energy: only the counted components (core and uncore lie inside package).
     const rows = this.db
       .prepare(
-        `SELECT (start_us - ?) / ? AS bucket, component AS key, sum(joules) AS j
-         FROM job_energy WHERE job_id = ? AND start_us >= ? AND start_us < ? GROUP BY bucket, key ORDER BY bucket`,
+        `SELECT ? + ((start_us - CAST(? AS INTEGER)) / CAST(? AS INTEGER)) * ? AS t_us, sum(cpu_j) AS cpu, sum(dram_j) AS dram, sum(gpu_j) AS gpu, sum(other_j) AS other
+         FROM job_interval WHERE job_id = ? AND start_us >= ? AND start_us < ? GROUP BY t_us`,
       )
-      .all(fromUs, stepUs, jobId, fromUs, toUs) as { bucket: number; key: string; j: number }[];
-    return toSeries(rows, fromUs, stepUs);
+      .all(fromUs, fromUs, stepUs, stepUs, jobId, fromUs, toUs) as { t_us: number; cpu: number; dram: number; gpu: number; other: number }[];
+    return toSeries(
+      rows.flatMap((r) => (['cpu', 'dram', 'gpu', 'other'] as const).map((k) => ({ tUs: r.t_us, key: k, joules: r[k] }))),
+      stepUs,
+    );
   }
-}
-
-function toSeries(rows: { bucket: number; key: string; j: number }[], fromUs: number, stepUs: number): SeriesPoint[] {
-  const points = new Map<number, SeriesPoint>();
-  for (const r of rows) {
-    const b = Math.floor(r.bucket);
-    const p = points.get(b) ?? { tUs: fromUs + b * stepUs, watts: {} };
-    p.watts[r.key] = (p.watts[r.key] ?? 0) + r.j / (stepUs / 1e6);
-    points.set(b, p);
-  }
-  return [...points.values()];
 }
 
 function migrate(db: DatabaseSync): void {

@@ -1,0 +1,117 @@
+// `wattprint measure` end to end: a real collector and agent as processes, a
+// measured command that burns CPU in worker processes, and a fixture sysfs
+// whose RAPL counter follows the host's CPU time.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RaplFixture } from '../../test/fixtures/sysfs.ts';
+import { CLI, NODE, eventually, startCollectorProcess, wattprint, waitForLine, type Proc } from '../../test/helpers/processes.ts';
+import { CODECARBON_COLUMNS } from '../src/measure.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-measure-'));
+const procs: Proc[] = [];
+let follower: NodeJS.Timeout | undefined;
+after(async () => {
+  clearInterval(follower);
+  for (const p of procs) await p.stop('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Host busy CPU seconds from /proc/stat. */
+function busySeconds(): number {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
+}
+
+/** Package energy follows CPU time: 10 W per busy CPU plus 2 W idle, written every 50 ms. */
+function followCpu(fixture: RaplFixture): void {
+  let lastBusy = busySeconds();
+  let lastT = Date.now();
+  follower = setInterval(() => {
+    const b = busySeconds();
+    const t = Date.now();
+    fixture.advance('intel-rapl:0', BigInt(Math.round(((b - lastBusy) * 10 + ((t - lastT) / 1000) * 2) * 1e6)));
+    lastBusy = b;
+    lastT = t;
+  }, 50);
+}
+
+function runMeasure(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, 'measure', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+// Two workers burn about 0.6 CPU-seconds each, then the command exits 7.
+const BURN = `burn() { end=$(( $(date +%s%N) + 600000000 )); while [ $(date +%s%N) -lt $end ]; do :; done; }; burn & burn & wait; echo done; exit 7`;
+
+test('with a running agent: registers the command, passes its exit code through, and the report adds up', async () => {
+  const fixture = new RaplFixture([{ dir: 'intel-rapl:0', name: 'package-0', energyUj: 10_000_000n }]);
+  const collector = await startCollectorProcess(path.join(dir, 'c.db'));
+  procs.push(collector.proc);
+  const sock = path.join(dir, 'agent.sock');
+  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'measure-host', '--spool-dir', path.join(dir, 'spool'), '--socket', sock, '--sysfs-root', fixture.root, '--interval-ms', '200']);
+  procs.push(agent);
+  await waitForLine(agent, /source rapl: found/);
+  await eventually(() => fs.existsSync(sock), 10_000, 'agent socket');
+  followCpu(fixture);
+
+  const r = await runMeasure(['--socket', sock, '--api', `http://127.0.0.1:${collector.httpPort}`, '--interval-ms', '200', '--job', 'burn-1', '--label', 'task=sst2', '--label', 'phase=fine-tuning', '--emissions-csv', path.join(dir, 'emissions.csv'), '--', 'sh', '-c', BURN]);
+  assert.equal(r.code, 7, r.stderr);
+  assert.equal(r.stdout.trim(), 'done', 'the command keeps stdout; the report goes to stderr');
+  assert.match(r.stderr, /job burn-1 {2}phase=fine-tuning task=sst2/);
+  assert.match(r.stderr, /software total/);
+
+  const report = await eventually(async () => {
+    const res = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/jobs/burn-1`);
+    return res.ok ? ((await res.json()) as { cpuSeconds: number; labels: Record<string, string>; energy: { softwareKwh: number; byComponentKwh: { cpu: number } } }) : undefined;
+  }, 10_000, 'job report');
+  assert.ok(report);
+  // Both workers' CPU reached the job, through the shell's cutime when they were reaped.
+  assert.ok(report.cpuSeconds >= 0.9 && report.cpuSeconds <= 2.5, `cpuSeconds ${report.cpuSeconds}`);
+  assert.deepEqual(report.labels, { task: 'sst2', phase: 'fine-tuning' });
+  // The job's CPU energy is at most what the counter advanced, and at least its dynamic part (10 W per CPU-second, less skew).
+  const kwh = report.energy.byComponentKwh.cpu;
+  const measuredJ = Number(fixture.get('intel-rapl:0') - 10_000_000n) / 1e6;
+  assert.ok(kwh * 3.6e6 <= measuredJ + 1e-6, `job ${kwh * 3.6e6} J <= measured ${measuredJ} J`);
+  assert.ok(kwh * 3.6e6 >= report.cpuSeconds * 10 * 0.5, `job ${kwh * 3.6e6} J for ${report.cpuSeconds} CPU-s`);
+
+  const csv = fs.readFileSync(path.join(dir, 'emissions.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], CODECARBON_COLUMNS.join(','));
+  const row = Object.fromEntries(CODECARBON_COLUMNS.map((c, i) => [c, csv[1]!.split(',')[i]]));
+  assert.equal(row.run_id, 'burn-1');
+  assert.ok(Math.abs(Number(row.cpu_energy) - kwh) < 1e-12);
+});
+
+test('without an agent: runs one in-process on the embedded store; a signal passes through', async () => {
+  const fixture = new RaplFixture([{ dir: 'intel-rapl:0', name: 'package-0', energyUj: 0n }]);
+  followCpu(fixture);
+  const state = path.join(dir, 'state');
+  const r = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--job', 'local-1', '--', 'sh', '-c', BURN]);
+  assert.equal(r.code, 7, r.stderr);
+  assert.match(r.stderr, /job local-1/);
+  const rep = await new Promise<string>((resolve) => {
+    const c = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, 'report', '--db', path.join(state, 'wattprint.db'), '--job', 'local-1', '--format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('exit', () => resolve(out));
+  });
+  const rows = JSON.parse(rep) as { job: string; 'kWh software': number }[];
+  assert.equal(rows[0]!.job, 'local-1');
+  assert.ok(rows[0]!['kWh software'] > 0);
+
+  const killed = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--', 'sh', '-c', 'kill -TERM $$']);
+  assert.equal(killed.signal, 'SIGTERM');
+
+  const usage = await runMeasure(['--label', 'oops', '--', 'true']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--label must be name=value/);
+});

@@ -1,0 +1,434 @@
+// InfluxDB sink and store, through the `influx` client (InfluxDB 1.x HTTP API:
+// /write and /query with InfluxQL; 2.x and 3.x answer the same endpoints in
+// their v1 compatibility layer). The client neither batches nor retries in a
+// way we can rely on, so its pool is told not to retry or bench a host, and
+// Batcher does both. Schema: influx-schema.ts and docs/SCHEMA.md.
+import { InfluxDB, type IPoint } from 'influx';
+import type { AttributionResult } from '../attribution/types.ts';
+import { Batcher, DEFAULT_RETRY, type BatcherStats, type RetryPolicy } from './batcher.ts';
+import {
+  DEFAULT_RETENTION,
+  MEASUREMENTS as M,
+  PRECISION,
+  SCHEMAS,
+  carbonToPoint,
+  continuousQueries,
+  durationSeconds,
+  hostToPoint,
+  intensityToPoint,
+  quoteIdent,
+  quoteString,
+  resultToPoints,
+  type RetentionPlan,
+} from './influx-schema.ts';
+import { byDomainDevice, checkRange, combineJobs, toSeries, type JobHostRow, type LabelSet } from './query.ts';
+import type { GridIntensity, HostRecord, HostSummary, JobCarbon, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+
+export interface InfluxConfig {
+  /** e.g. http://127.0.0.1:8086 (https works too). */
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+  /**
+   * Create the database, retention policies and continuous queries at start-up
+   * (idempotent; needs an admin user when auth is on). Turn off for InfluxDB
+   * 2.x/3.x, where buckets and DBRP mappings replace them.
+   */
+  manageSchema?: boolean;
+  retention?: RetentionPlan;
+  /** Points per request (InfluxDB's docs suggest 5,000 to 10,000). */
+  batchPoints?: number;
+  flushIntervalMs?: number;
+  /** Points queued or in flight before write() waits. */
+  maxPendingPoints?: number;
+  requestTimeoutMs?: number;
+  retry?: RetryPolicy;
+  log?: (msg: string) => void;
+}
+
+export interface InfluxStats extends BatcherStats {
+  /** Points InfluxDB dropped as older than the retention policy (a replay of expired data). */
+  droppedBeyondRetention: number;
+}
+
+type Row = Record<string, unknown> & { time: number };
+
+/** No delay ever: the pool must not take our only host out of rotation; Batcher owns backoff. */
+const NO_BENCHING = { getDelay: () => 0, next: () => NO_BENCHING, reset: () => NO_BENCHING };
+
+export class InfluxStore implements Sink, Store {
+  readonly name = 'influxdb';
+  readonly client: InfluxDB;
+  readonly database: string;
+  /** Raw retention policy, or undefined for the server's default (2.x/3.x DBRP mapping). */
+  readonly rp: string | undefined;
+  private readonly cfg: InfluxConfig;
+  private readonly batcher: Batcher<IPoint>;
+  private droppedBeyondRetention = 0;
+
+  private constructor(cfg: InfluxConfig) {
+    const url = new URL(cfg.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`influx.url ${cfg.url}: use http:// or https://`);
+    if (!cfg.database) throw new Error('influx.database is empty');
+    if ((cfg.username === undefined) !== (cfg.password === undefined)) throw new Error('influx: set both username and password, or neither');
+    this.cfg = cfg;
+    this.database = cfg.database;
+    this.rp = cfg.manageSchema === false ? cfg.retention?.raw.name : (cfg.retention ?? DEFAULT_RETENTION).raw.name;
+    this.client = new InfluxDB({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      path: url.pathname === '/' ? '' : url.pathname,
+      database: cfg.database,
+      // Without credentials the client would send root:root; null means no Authorization header.
+      username: cfg.username ?? (null as unknown as string),
+      password: cfg.password ?? (null as unknown as string),
+      schema: SCHEMAS,
+      pool: { maxRetries: 0, requestTimeout: cfg.requestTimeoutMs ?? 10_000, backoff: NO_BENCHING },
+    });
+    const log = cfg.log;
+    this.batcher = new Batcher<IPoint>({
+      batchSize: cfg.batchPoints ?? 5000,
+      flushIntervalMs: cfg.flushIntervalMs ?? 200,
+      maxPending: cfg.maxPendingPoints ?? 50_000,
+      retry: cfg.retry ?? DEFAULT_RETRY,
+      send: (points) => this.send(points),
+      retryable: isRetryable,
+      ...(log ? { log: (m: string) => log(`influx ${this.where()}: ${m}`) } : {}),
+    });
+  }
+
+  /** Connects (a /ping), and when manageSchema is on creates the database, RPs and CQs. */
+  static async open(cfg: InfluxConfig): Promise<InfluxStore> {
+    const store = new InfluxStore(cfg);
+    const [ping] = await store.client.ping(cfg.requestTimeoutMs ?? 10_000);
+    if (!ping?.online) throw new Error(`influx: no answer from ${cfg.url}/ping: is InfluxDB running there?`);
+    if (cfg.manageSchema !== false) await store.ensureSchema();
+    return store;
+  }
+
+  stats(): InfluxStats {
+    return { ...this.batcher.stats(), droppedBeyondRetention: this.droppedBeyondRetention };
+  }
+
+  private where(): string {
+    return `${this.cfg.url} db=${this.database}${this.rp ? ` rp=${this.rp}` : ''}`;
+  }
+
+  /**
+   * Database, retention policies and continuous queries, created or brought
+   * in line with the plan; running it again changes nothing.
+   */
+  async ensureSchema(): Promise<void> {
+    const plan = this.cfg.retention ?? DEFAULT_RETENTION;
+    const db = quoteIdent(this.database);
+    await this.admin(`CREATE DATABASE ${db}`);
+    const existing = await this.statement(`SHOW RETENTION POLICIES ON ${db}`);
+    for (const [rp, isDefault] of [[plan.raw, true], [plan.hourly, false]] as const) {
+      const want = durationSeconds(rp.duration);
+      const have = existing.find((r) => r.name === rp.name);
+      const duration = want === 0 ? 'INF' : rp.duration;
+      if (!have) {
+        await this.admin(`CREATE RETENTION POLICY ${quoteIdent(rp.name)} ON ${db} DURATION ${duration} REPLICATION 1${isDefault ? ' DEFAULT' : ''}`);
+      } else if (durationSeconds(String(have.duration)) !== want || (isDefault && have.default !== true)) {
+        await this.admin(`ALTER RETENTION POLICY ${quoteIdent(rp.name)} ON ${db} DURATION ${duration}${isDefault ? ' DEFAULT' : ''}`);
+      }
+    }
+    for (const cq of continuousQueries(this.database, plan)) {
+      try {
+        await this.admin(cq.statement);
+      } catch (err) {
+        // Same name, different definition (an upgrade): replace it.
+        if (!/continuous query already exists/.test((err as Error).message)) throw err;
+        await this.admin(`DROP CONTINUOUS QUERY ${quoteIdent(cq.name)} ON ${db}`);
+        await this.admin(cq.statement);
+      }
+    }
+  }
+
+  async write(results: AttributionResult[]): Promise<void> {
+    const points = results.flatMap(resultToPoints);
+    await this.batcher.add(points);
+  }
+
+  async upsertHost(h: HostRecord): Promise<void> {
+    await this.batcher.add([hostToPoint(h)]);
+  }
+
+  async writeCarbon(records: JobCarbon[]): Promise<void> {
+    await this.batcher.add(records.map(carbonToPoint));
+  }
+
+  async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
+    await this.batcher.add(periods.map(intensityToPoint));
+  }
+
+  /** Sends what is queued now and waits for it. */
+  flush(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.batcher.close();
+  }
+
+  private async send(points: IPoint[]): Promise<void> {
+    try {
+      await this.client.writePoints(points, { precision: PRECISION, ...(this.rp ? { retentionPolicy: this.rp } : {}) });
+    } catch (err) {
+      const body = (err as Error).message ?? '';
+      // A replay older than the raw RP: InfluxDB keeps the rest and drops those on purpose.
+      const dropped = /^A 400 .*partial write: points beyond retention policy dropped=(\d+)"?\}?\s*$/.exec(body);
+      if (dropped) {
+        this.droppedBeyondRetention += Number(dropped[1]);
+        return;
+      }
+      throw describe(err, `write to ${this.where()}`);
+    }
+  }
+
+  // ---- queries -------------------------------------------------------------
+
+  private from(measurement: string): string {
+    return this.rp ? `${quoteIdent(this.database)}.${quoteIdent(this.rp)}.${quoteIdent(measurement)}` : quoteIdent(measurement);
+  }
+
+  /** Runs statements in one request; rows carry time (µs), group-by tags and columns. */
+  private async select(statements: string[]): Promise<Row[][]> {
+    if (statements.length === 0) return [];
+    let raw: { results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[]; error?: string };
+    try {
+      raw = await this.client.queryRaw(statements.join('; '), { precision: PRECISION, method: 'POST', database: this.database });
+    } catch (err) {
+      throw describe(err, `query on ${this.where()}`);
+    }
+    if (raw.error) throw new Error(`influx query on ${this.where()}: ${raw.error}`);
+    return statements.map((s, i) => {
+      const res = raw.results?.[i];
+      if (res?.error) throw new Error(`influx query on ${this.where()}: ${res.error} (in: ${s})`);
+      const rows: Row[] = [];
+      for (const series of res?.series ?? []) {
+        for (const v of series.values) {
+          const row: Record<string, unknown> = { ...(series.tags ?? {}) };
+          series.columns.forEach((c, k) => (row[c] = v[k]));
+          rows.push(row as Row);
+        }
+      }
+      return rows;
+    });
+  }
+
+  private async statement(s: string): Promise<Row[]> {
+    return (await this.select([s]))[0]!;
+  }
+
+  private async admin(s: string): Promise<void> {
+    await this.statement(s);
+  }
+
+  async listHosts(): Promise<HostSummary[]> {
+    const [latestInfo, firstInfo, lastInterval, maxEnd, ratio] = await this.select([
+      `SELECT * FROM ${this.from(M.hostInfo)} GROUP BY "host" ORDER BY time DESC LIMIT 1`,
+      `SELECT first("agent_version") FROM ${this.from(M.hostInfo)} GROUP BY "host"`,
+      `SELECT * FROM ${this.from(M.hostInterval)} GROUP BY "host" ORDER BY time DESC LIMIT 1`,
+      `SELECT max("end_us") AS "end_us" FROM ${this.from(M.hostInterval)} GROUP BY "host"`,
+      `SELECT sum("wall_j") AS "w", sum("software_j") AS "s" FROM ${this.from(M.hostInterval)} WHERE "wall_j" >= 0 GROUP BY "host"`,
+    ]);
+    const byHost = <T extends Row>(rows: T[]) => new Map(rows.map((r) => [String(r.host), r]));
+    const first = byHost(firstInfo!);
+    const last = byHost(lastInterval!);
+    const ends = byHost(maxEnd!);
+    const ratios = byHost(ratio!);
+    const hosts = [...latestInfo!].sort((a, b) => (String(a.host) < String(b.host) ? -1 : 1));
+    // The latest interval's readings of every host, in one request.
+    const latestRows = await this.select(
+      hosts.map((h) => {
+        const t = last.get(String(h.host))?.time ?? -1;
+        return `SELECT * FROM ${this.from(M.hostEnergy)} WHERE "host" = ${quoteString(String(h.host))} AND time = ${t}u`;
+      }),
+    );
+    return hosts.map((h, i) => {
+      const host = String(h.host);
+      const li = last.get(host);
+      let latest: HostSummary['latest'];
+      if (li) {
+        const endUs = Number(li.end_us);
+        const seconds = (endUs - li.time) / 1e6;
+        latest = {
+          startUs: li.time,
+          endUs,
+          domains: byDomainDevice(
+            latestRows[i]!.map((r) => ({
+              domain: str(r.domain),
+              device: str(r.device),
+              source: str(r.source),
+              quality: str(r.quality),
+              joules: Number(r.joules),
+              watts: Number(r.joules) / seconds,
+              flags: r.flags ? String(r.flags).split(',') : [],
+            })),
+          ),
+        };
+      }
+      const rr = ratios.get(host);
+      const w = rr ? Number(rr.w) : 0;
+      const s = rr ? Number(rr.s) : 0;
+      const endSeen = ends.get(host);
+      return {
+        host,
+        agentVersion: str(h.agent_version),
+        inventory: JSON.parse(str(h.inventory) || '{}'),
+        firstSeenUs: first.get(host)?.time ?? h.time,
+        lastSeenUs: Math.max(h.time, endSeen ? Number(endSeen.end_us) : 0),
+        latest,
+        wallSoftwareRatio: w && s ? w / s : undefined,
+      };
+    });
+  }
+
+  async hostEnergy(host: string, fromUs = 0, toUs = Number.MAX_SAFE_INTEGER) {
+    const rows = await this.statement(
+      `SELECT sum("joules") AS "joules" FROM ${this.from(M.hostEnergy)} WHERE "host" = ${quoteString(host)} AND ${timeRange(fromUs, toUs)} GROUP BY "domain", "device", "source", "quality"`,
+    );
+    return byDomainDevice(rows.map((r) => ({ domain: str(r.domain), device: str(r.device), source: str(r.source), quality: str(r.quality), joules: Number(r.joules) })));
+  }
+
+  async jobTotals(jobId: string): Promise<JobTotals | undefined> {
+    return (await this.queryJobs(`"job" = ${quoteString(jobId)}`, {}))[0];
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobTotals[]> {
+    const where: string[] = [];
+    if (filter.fromUs !== undefined) where.push(`"end_us" > ${int(filter.fromUs)}`);
+    if (filter.toUs !== undefined) where.push(`time < ${int(filter.toUs)}u`);
+    return this.queryJobs(where.join(' AND '), filter);
+  }
+
+  private async queryJobs(where: string, filter: JobFilter): Promise<JobTotals[]> {
+    const w = where ? `WHERE ${where}` : '';
+    const from = this.from(M.jobInterval);
+    const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps'];
+    const [totals, firsts, estimated] = await this.select([
+      `SELECT ${sums.map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`).join(', ')}, max("end_us") AS "end_us" FROM ${from} ${w} GROUP BY "job", "host"`,
+      `SELECT first("software_j") FROM ${from} ${w} GROUP BY "job", "host"`,
+      `SELECT count("software_j") FROM ${from} ${w ? `${w} AND` : 'WHERE'} "estimated" = true GROUP BY "job", "host"`,
+    ]);
+    const key = (r: Row) => `${str(r.job)}\0${str(r.host)}`;
+    const start = new Map(firsts!.map((r) => [key(r), r.time]));
+    const est = new Set(estimated!.filter((r) => Number(r.count) > 0).map(key));
+    const rows: JobHostRow[] = totals!.map((r) => ({
+      jobId: str(r.job),
+      host: str(r.host),
+      startUs: start.get(key(r)) ?? 0,
+      endUs: Number(r.end_us),
+      softwareJoules: Number(r.software_j),
+      wallJoules: Number(r.wall_j),
+      dynamicJoules: Number(r.dynamic_j),
+      idleJoules: Number(r.idle_j),
+      cpu: Number(r.cpu_j),
+      dram: Number(r.dram_j),
+      gpu: Number(r.gpu_j),
+      other: Number(r.other_j),
+      estimated: est.has(key(r)),
+      cpuSeconds: Number(r.cpu_seconds),
+      tokens: Number(r.tokens),
+      examples: Number(r.examples),
+      steps: Number(r.steps),
+    }));
+    const labelSets = await this.labelSets([...new Set(rows.map((r) => r.jobId))]);
+    return combineJobs(rows, labelSets, filter);
+  }
+
+  /** Distinct label sets per job with their last appearance (what mergeLabels needs). */
+  private async labelSets(jobs: string[]): Promise<LabelSet[]> {
+    const out: LabelSet[] = [];
+    for (let i = 0; i < jobs.length; i += 50) {
+      const chunk = jobs.slice(i, i + 50);
+      const results = await this.select(chunk.map((j) => `SELECT "labels" FROM ${this.from(M.jobMeta)} WHERE "job" = ${quoteString(j)}`));
+      chunk.forEach((jobId, k) => {
+        const last = new Map<string, number>();
+        for (const r of results[k]!) last.set(str(r.labels), Math.max(last.get(str(r.labels)) ?? -1, r.time));
+        for (const [labels, lastStartUs] of last) out.push({ jobId, labels, lastStartUs });
+      });
+    }
+    return out;
+  }
+
+  async hostSeries(host: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {
+    checkRange(fromUs, toUs, stepUs);
+    const rows = await this.statement(
+      `SELECT sum("joules") AS "joules" FROM ${this.from(M.hostEnergy)} WHERE "host" = ${quoteString(host)} AND ${timeRange(fromUs, toUs)} ` +
+        `GROUP BY ${groupByTime(fromUs, stepUs)}, "domain", "device" fill(none)`,
+    );
+    return toSeries(rows.map((r) => ({ tUs: r.time, key: `${str(r.domain)}/${str(r.device)}`, joules: Number(r.joules) })), stepUs);
+  }
+
+  async jobSeries(jobId: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {
+    checkRange(fromUs, toUs, stepUs);
+    const rows = await this.statement(
+      `SELECT sum("cpu_j") AS "cpu", sum("dram_j") AS "dram", sum("gpu_j") AS "gpu", sum("other_j") AS "other" FROM ${this.from(M.jobInterval)} ` +
+        `WHERE "job" = ${quoteString(jobId)} AND ${timeRange(fromUs, toUs)} GROUP BY ${groupByTime(fromUs, stepUs)} fill(none)`,
+    );
+    return toSeries(
+      rows.flatMap((r) => (['cpu', 'dram', 'gpu', 'other'] as const).map((k) => ({ tUs: r.time, key: k, joules: Number(r[k]) }))),
+      stepUs,
+    );
+  }
+}
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function int(v: number): number {
+  if (!Number.isSafeInteger(v)) throw new RangeError(`expected an integer number of microseconds, got ${v}`);
+  return v;
+}
+
+function timeRange(fromUs: number, toUs: number): string {
+  return `time >= ${int(fromUs)}u AND time < ${int(toUs)}u`;
+}
+
+/** Buckets aligned on fromUs: InfluxDB aligns on the epoch plus the offset. */
+function groupByTime(fromUs: number, stepUs: number): string {
+  const offset = ((fromUs % stepUs) + stepUs) % stepUs;
+  return `time(${int(stepUs)}u, ${offset}u)`;
+}
+
+/** What describe() decided: 5xx, 429, timeouts and network errors are worth another try; other 4xx are not. */
+export function isRetryable(err: unknown): boolean {
+  return (err as { retryable?: unknown })?.retryable === true;
+}
+
+/** A clear error naming the endpoint, with `status` and `retryable` set. */
+export function describe(err: unknown, what: string): Error & { status?: number; retryable: boolean } {
+  const e = err as Error & { res?: { statusCode?: number }; code?: unknown; name?: string };
+  const status = e?.res?.statusCode;
+  let msg: string;
+  let retryable: boolean;
+  if (status !== undefined) {
+    retryable = status === 429 || status >= 500;
+    const hint =
+      status === 401 || status === 403
+        ? ': check influx username/password (the user needs WRITE on the database, and ALL for start-up schema)'
+        : status === 404
+          ? ': the database does not exist (enable manageSchema, or create it)'
+          : '';
+    msg = `${e.message.trim()}${hint}`;
+  } else if (e?.constructor?.name === 'ServiceNotAvailableError') {
+    retryable = true;
+    msg = `InfluxDB unavailable (${e.message || '5xx'})`;
+  } else if (typeof e?.code === 'string') {
+    retryable = true;
+    msg = `${e.code}: ${e.message}`;
+  } else {
+    retryable = false;
+    msg = e?.message ?? String(err);
+  }
+  // No `cause`: the client's error drags the whole request and response along into every log line.
+  const out = new Error(`influx ${what}: ${msg}`) as Error & { status?: number; retryable: boolean };
+  if (status !== undefined) out.status = status;
+  out.retryable = retryable;
+  return out;
+}

@@ -1,0 +1,138 @@
+// The query layer's arithmetic, shared by the SQLite and InfluxDB stores so
+// they give the same answers: each store fetches per-(job, host) sums or
+// per-bucket energies, and these pure functions shape them into answers.
+import type { JobFilter, JobTotals, SeriesPoint } from './sink.ts';
+
+/** One job's sums over its intervals on one host, as either store aggregates them. */
+export interface JobHostRow {
+  jobId: string;
+  host: string;
+  startUs: number;
+  endUs: number;
+  softwareJoules: number;
+  wallJoules: number;
+  dynamicJoules: number;
+  idleJoules: number;
+  cpu: number;
+  dram: number;
+  gpu: number;
+  other: number;
+  estimated: boolean;
+  cpuSeconds: number;
+  tokens: number;
+  examples: number;
+  steps: number;
+}
+
+/** A distinct label set a job reported, and the start of the last interval that carried it. */
+export interface LabelSet {
+  jobId: string;
+  lastStartUs: number;
+  labels: string;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A job's labels: the union over its intervals, a later interval winning a
+ * conflict. Merging the distinct sets in the order of their last appearance
+ * gives exactly that, without reading every interval.
+ */
+export function mergeLabels(sets: LabelSet[]): Map<string, Record<string, string>> {
+  const ordered = [...sets].sort((a, b) => a.lastStartUs - b.lastStartUs || cmp(a.labels, b.labels));
+  const out = new Map<string, Record<string, string>>();
+  for (const s of ordered) {
+    let parsed: Record<string, string>;
+    try {
+      parsed = JSON.parse(s.labels) as Record<string, string>;
+    } catch {
+      continue; // a damaged label set loses its labels, not the job's energy
+    }
+    out.set(s.jobId, { ...(out.get(s.jobId) ?? {}), ...parsed });
+  }
+  return out;
+}
+
+export function matchesLabels(labels: Record<string, string>, want: Record<string, string> | undefined): boolean {
+  return Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** Per-host rows -> job totals (hosts summed in name order), label-filtered, newest first, limited. */
+export function combineJobs(rows: JobHostRow[], labelSets: LabelSet[], filter: JobFilter = {}): JobTotals[] {
+  const labels = mergeLabels(labelSets);
+  const byJob = new Map<string, JobTotals>();
+  for (const r of [...rows].sort((a, b) => cmp(a.jobId, b.jobId) || cmp(a.host, b.host))) {
+    const t = byJob.get(r.jobId);
+    if (!t) {
+      byJob.set(r.jobId, {
+        jobId: r.jobId,
+        labels: labels.get(r.jobId) ?? {},
+        hosts: [r.host],
+        startUs: r.startUs,
+        endUs: r.endUs,
+        softwareJoules: r.softwareJoules,
+        wallJoules: r.wallJoules,
+        dynamicJoules: r.dynamicJoules,
+        idleJoules: r.idleJoules,
+        byComponent: { cpu: r.cpu, dram: r.dram, gpu: r.gpu, other: r.other },
+        estimated: r.estimated,
+        cpuSeconds: r.cpuSeconds,
+        tokens: r.tokens,
+        examples: r.examples,
+        steps: r.steps,
+      });
+      continue;
+    }
+    t.hosts.push(r.host);
+    t.startUs = Math.min(t.startUs, r.startUs);
+    t.endUs = Math.max(t.endUs, r.endUs);
+    t.softwareJoules += r.softwareJoules;
+    t.wallJoules += r.wallJoules;
+    t.dynamicJoules += r.dynamicJoules;
+    t.idleJoules += r.idleJoules;
+    t.byComponent.cpu += r.cpu;
+    t.byComponent.dram += r.dram;
+    t.byComponent.gpu += r.gpu;
+    t.byComponent.other += r.other;
+    t.estimated ||= r.estimated;
+    t.cpuSeconds += r.cpuSeconds;
+    t.tokens += r.tokens;
+    t.examples += r.examples;
+    t.steps += r.steps;
+  }
+  return [...byJob.values()]
+    .filter((j) => matchesLabels(j.labels, filter.labels))
+    .sort((a, b) => b.startUs - a.startUs || cmp(a.jobId, b.jobId))
+    .slice(0, filter.limit ?? 1000);
+}
+
+/** Which bucket of [fromUs, fromUs + k·stepUs) an interval starting at startUs falls in. */
+export function bucketOf(startUs: number, fromUs: number, stepUs: number): number {
+  return Math.floor((startUs - fromUs) / stepUs);
+}
+
+/** Energy per (bucket start, key) -> average watts per bucket, buckets ascending, keys sorted. */
+export function toSeries(rows: { tUs: number; key: string; joules: number }[], stepUs: number): SeriesPoint[] {
+  const points = new Map<number, Map<string, number>>();
+  for (const r of rows) {
+    const p = points.get(r.tUs) ?? new Map<string, number>();
+    p.set(r.key, (p.get(r.key) ?? 0) + r.joules);
+    points.set(r.tUs, p);
+  }
+  const seconds = stepUs / 1e6;
+  return [...points]
+    .sort(([a], [b]) => a - b)
+    .map(([tUs, p]) => ({ tUs, watts: Object.fromEntries([...p].sort(([a], [b]) => cmp(a, b)).map(([k, j]) => [k, j / seconds])) }));
+}
+
+export function checkRange(fromUs: number, toUs: number, stepUs: number): void {
+  for (const [name, v] of [['fromUs', fromUs], ['toUs', toUs], ['stepUs', stepUs]] as const) {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`${name} must be an integer number of microseconds, got ${v}`);
+  }
+  if (stepUs <= 0) throw new RangeError(`stepUs must be positive, got ${stepUs}`);
+  if (toUs < fromUs) throw new RangeError(`toUs (${toUs}) is before fromUs (${fromUs})`);
+}
+
+export function byDomainDevice<T extends { domain: string; device: string; source: string; quality: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => cmp(a.domain, b.domain) || cmp(a.device, b.device) || cmp(a.source, b.source) || cmp(a.quality, b.quality));
+}

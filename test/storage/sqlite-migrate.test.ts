@@ -1,0 +1,83 @@
+// SQLite schema migrations: user_version counts the migrations run; opening
+// again runs none; a version-1 file (with the old jobs table) is upgraded
+// with its labels kept; a file from a newer collector is refused clearly.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import { SCHEMA_VERSION, SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
+import { fixtureResults } from './fixtures.ts';
+
+function tmpFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-sqlite-'));
+  return path.join(dir, 'store.db');
+}
+
+const version = (file: string) => {
+  const db = new DatabaseSync(file);
+  const v = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  db.close();
+  return v;
+};
+
+test('a new file gets every migration; opening it again is a no-op that keeps the data', async () => {
+  const file = tmpFile();
+  const s1 = new SqliteStore(file);
+  await s1.write(fixtureResults());
+  const before = await s1.listJobs({});
+  await s1.close();
+  assert.equal(version(file), SCHEMA_VERSION);
+  const s2 = new SqliteStore(file);
+  assert.deepEqual(await s2.listJobs({}), before);
+  await s2.close();
+  assert.equal(version(file), SCHEMA_VERSION);
+  fs.rmSync(path.dirname(file), { recursive: true });
+});
+
+test('a version-1 file is upgraded and its job labels survive', async () => {
+  const file = tmpFile();
+  const db = new DatabaseSync(file);
+  // The shipped version-1 tables this migration touches, with one job in them.
+  db.exec(`
+    CREATE TABLE job_interval (
+      host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL,
+      software_j REAL NOT NULL, wall_j REAL NOT NULL, dynamic_j REAL NOT NULL, idle_j REAL NOT NULL,
+      cpu_j REAL NOT NULL, dram_j REAL NOT NULL, gpu_j REAL NOT NULL, other_j REAL NOT NULL,
+      estimated INTEGER NOT NULL, cpu_seconds REAL NOT NULL, tokens REAL NOT NULL, examples REAL NOT NULL, steps REAL NOT NULL,
+      PRIMARY KEY (host, job_id, start_us));
+    CREATE TABLE jobs (job_id TEXT PRIMARY KEY, labels TEXT NOT NULL);
+    CREATE TABLE hosts (host TEXT PRIMARY KEY, agent_version TEXT NOT NULL, inventory TEXT NOT NULL, first_seen_us INTEGER NOT NULL, last_seen_us INTEGER NOT NULL);
+    CREATE TABLE reports (host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, seq INTEGER NOT NULL, software_j REAL NOT NULL, wall_j REAL, PRIMARY KEY (host, start_us));
+    CREATE TABLE host_energy (host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, domain TEXT NOT NULL, device TEXT NOT NULL, source TEXT NOT NULL, quality TEXT NOT NULL, joules REAL NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (host, domain, device, start_us));
+    CREATE TABLE job_energy (host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL, domain TEXT NOT NULL, device TEXT NOT NULL, component TEXT NOT NULL, modality TEXT NOT NULL, joules REAL NOT NULL, method TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (host, job_id, domain, device, modality, start_us));
+    CREATE TABLE process_energy (host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, pid INTEGER NOT NULL, start_time_us INTEGER NOT NULL, job_id TEXT NOT NULL, domain TEXT NOT NULL, device TEXT NOT NULL, modality TEXT NOT NULL, joules REAL NOT NULL, method TEXT NOT NULL, PRIMARY KEY (host, pid, start_time_us, domain, device, modality, start_us));
+    CREATE TABLE unattributed (host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, domain TEXT NOT NULL, device TEXT NOT NULL, reason TEXT NOT NULL, modality TEXT NOT NULL, joules REAL NOT NULL, PRIMARY KEY (host, domain, device, reason, modality, start_us));
+    INSERT INTO job_interval VALUES ('h', 10, 20, 'old-job', 5, 6, 4, 1, 3, 2, 0, 0, 0, 1.5, 100, 1, 1);
+    INSERT INTO job_interval VALUES ('h', 20, 30, 'old-job', 5, 6, 4, 1, 3, 2, 0, 0, 0, 1.5, 100, 1, 1);
+    INSERT INTO jobs VALUES ('old-job', '{"task":"cola"}');
+    PRAGMA user_version = 1;
+  `);
+  db.close();
+  const store = new SqliteStore(file);
+  const t = await store.jobTotals('old-job');
+  assert.deepEqual(t?.labels, { task: 'cola' });
+  assert.equal(t?.softwareJoules, 10);
+  assert.equal(t?.startUs, 10);
+  assert.equal(t?.endUs, 30);
+  assert.equal(store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'jobs'").get()!.n, 0);
+  await store.close();
+  assert.equal(version(file), SCHEMA_VERSION);
+  fs.rmSync(path.dirname(file), { recursive: true });
+});
+
+test('a file from a newer collector is refused, not rewritten', () => {
+  const file = tmpFile();
+  const db = new DatabaseSync(file);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+  db.close();
+  assert.throws(() => new SqliteStore(file), new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this collector \\(${SCHEMA_VERSION}\\)`));
+  assert.equal(version(file), SCHEMA_VERSION + 1);
+  fs.rmSync(path.dirname(file), { recursive: true });
+});
