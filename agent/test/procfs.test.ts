@@ -103,3 +103,27 @@ test('cgroup patterns: Slurm, Kubernetes, systemd-run, configured', () => {
   assert.equal(jobFromCgroup('/system.slice/sshd.service', DEFAULT_JOB_RULES), undefined);
   assert.deepEqual(resolveJob({ cgroup: '/', rules: DEFAULT_JOB_RULES, env: new Map([['SLURM_JOB_ID', '9']]) }), { jobId: 'slurm-9', source: 'env' });
 });
+
+test('a child and its workers vanishing in the same interval are not counted twice', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 1000, comm: 'measure', ppid: 1, utime: 0, stime: 0, starttime: 100 });
+    f.put({ pid: 1001, comm: 'sh', ppid: 1000, utime: 2, stime: 0, starttime: 200 });
+    f.put({ pid: 1002, comm: 'worker', ppid: 1001, utime: 30, stime: 0, starttime: 210 });
+    f.put({ pid: 1003, comm: 'worker', ppid: 1001, utime: 20, stime: 0, starttime: 211 });
+    const s = new ProcScanner({ procfsRoot: f.root });
+    s.scan();
+    // Workers finish (35 and 25 ticks in all), sh reaps them and exits, measure reaps sh.
+    f.tick(1, 1);
+    for (const pid of [1001, 1002, 1003]) f.kill(pid);
+    f.put({ pid: 1000, comm: 'measure', ppid: 1, utime: 1, stime: 0, cutime: 3 + 35 + 25, starttime: 100 });
+    const r = s.scan();
+    const total = r.processes.reduce((a, p) => a + (p.cpuSeconds ?? 0), 0);
+    // New CPU in the interval: measure 1 + sh 1 + workers 5 + 5 = 12 ticks.
+    assert.equal(Math.round(total * 100), 12);
+    assert.equal(r.processes.find((p) => p.pid === 1000)!.cpuSeconds, 0.01);
+    assert.equal(r.processes.find((p) => p.pid === 1001)!.exited, true);
+  } finally {
+    f.remove();
+  }
+});

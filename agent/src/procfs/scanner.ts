@@ -147,12 +147,18 @@ export class ProcScanner {
     // their whole lifetime. What exceeds the part already counted while they
     // lived is their last stretch: it goes to them (marked exited), so their job
     // keeps it. Reaped children never seen alive stay with the parent.
+    const gone = [...this.tracked].filter(([key]) => !seen.has(key)).map(([, t]) => t);
+    // A child and its own children can vanish in the same interval: the whole
+    // subtree then reaches the surviving ancestor's cutime at once, so what
+    // was counted for every vanished member comes off.
+    const goneChildren = new Map<number, Tracked[]>();
+    for (const t of gone) goneChildren.set(t.ppid, [...(goneChildren.get(t.ppid) ?? []), t]);
+    const counted = (t: Tracked, depth = 0): number => t.own + t.children + (depth < 64 ? (goneChildren.get(t.pid) ?? []).reduce((a, c) => a + counted(c, depth + 1), 0) : 0);
     const vanished = new Map<string, Tracked[]>();
-    for (const [key, gone] of this.tracked) {
-      if (seen.has(key)) continue;
-      const pkey = keyByPid.get(gone.ppid);
-      if (!pkey) continue; // reparented or parent gone too: the kernel gave its time elsewhere
-      vanished.set(pkey, [...(vanished.get(pkey) ?? []), gone]);
+    for (const t of gone) {
+      const pkey = keyByPid.get(t.ppid);
+      if (!pkey) continue; // its parent vanished too (handled through it), or it was reparented
+      vanished.set(pkey, [...(vanished.get(pkey) ?? []), t]);
     }
     const exited: { t: Tracked; ticks: number }[] = [];
     for (const [key, reaped] of childTicks) {
@@ -161,10 +167,10 @@ export class ProcScanner {
         cpuTicks.set(key, (cpuTicks.get(key) ?? 0) + reaped);
         continue;
       }
-      const known = kids.reduce((a, k) => a + k.own + k.children, 0);
-      const rest = Math.max(reaped - known, 0);
-      const weight = (k: Tracked) => (known > 0 ? (k.own + k.children) / known : 1 / kids.length);
-      for (const k of kids) exited.push({ t: k, ticks: rest * weight(k) });
+      const known = kids.map((k) => counted(k));
+      const total = known.reduce((a, b) => a + b, 0);
+      const rest = Math.max(reaped - total, 0);
+      kids.forEach((k, i) => exited.push({ t: k, ticks: rest * (total > 0 ? known[i]! / total : 1 / kids.length) }));
     }
 
     // Resolve jobs parents-first through a memo keyed by pid.
