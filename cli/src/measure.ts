@@ -25,6 +25,10 @@ export interface MeasureOptions {
   sysfsRoot?: string;
   procfsRoot?: string;
   intervalMs: number;
+  /** Grid zone for the in-process collector (the world average without one). */
+  zone?: string;
+  /** Carbon section for the in-process collector (docs/CARBON.md). */
+  carbon?: unknown;
   log: (m: string) => void;
 }
 
@@ -101,10 +105,16 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
   const quiet = (m: string) => {
     if (/error|fail|cannot|refused/i.test(m)) o.log(m);
   };
-  const collector = await startCollector({ grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(o.stateDir, 'wattprint.db'), plaintext: true }, quiet);
+  const collector = await startCollector(
+    { grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(o.stateDir, 'wattprint.db'), plaintext: true, ...(o.zone ? { zone: o.zone } : {}), ...(o.carbon !== undefined ? { carbon: o.carbon } : {}) },
+    quiet,
+  );
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-measure-'));
+  // The in-process agent serves progress reports on a socket of its own.
+  const socketPath = path.join(spoolDir, 'agent.sock');
+  env.WATTPRINT_SOCKET = socketPath;
   const agent = await startAgent(
-    loadAgentConfig(undefined, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir, socketPath: '', sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
+    loadAgentConfig(undefined, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir: path.join(spoolDir, 'spool'), socketPath, sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
     { log: quiet },
   );
   try {
@@ -120,8 +130,11 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
     const deadline = Date.now() + 15_000;
     while (agent.spool.stats().pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (agent.spool.stats().pending > 0) o.log('wattprint measure: the last reports were not stored in time; the report may be short');
+    // Acked reports have had their carbon queued: wait for it to be written.
+    await collector.carbon.idle();
     const totals = await collector.store.jobTotals(o.jobId);
-    return { exitCode: run.code, signal: run.signal, report: totals ? jobReport(totals) : undefined, mode: 'in-process', durationSeconds };
+    const report = totals ? jobReport(totals, await collector.carbonFor(totals)) : undefined;
+    return { exitCode: run.code, signal: run.signal, report, mode: 'in-process', durationSeconds };
   } finally {
     await agent.stop();
     await collector.stop();

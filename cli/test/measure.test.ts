@@ -104,18 +104,24 @@ test('without an agent: runs one in-process on the embedded store; a signal pass
   const fixture = new RaplFixture([{ dir: 'intel-rapl:0', name: 'package-0', energyUj: 0n }]);
   followCpu(fixture);
   const state = path.join(dir, 'state');
-  const r = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--job', 'local-1', '--', 'sh', '-c', BURN]);
+  // The command reports progress the documented way (docs/PROGRESS.md), here with curl.
+  const PROGRESS = `curl -sf --unix-socket "$WATTPRINT_SOCKET" -H 'content-type: application/json' -d "{\\"jobId\\":\\"$WATTPRINT_JOB_ID\\",\\"tokens\\":2000000,\\"examples\\":4000}" http://agent/v1/progress >/dev/null || echo PROGRESS-FAILED; `;
+  const r = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--job', 'local-1', '--', 'sh', '-c', PROGRESS + BURN]);
   assert.equal(r.code, 7, r.stderr);
+  assert.doesNotMatch(r.stdout, /PROGRESS-FAILED/);
   assert.match(r.stderr, /job local-1/);
+  assert.match(r.stderr, /kWh per 1M tokens/);
+  assert.match(r.stderr, /kWh per 1k examples/);
   const rep = await new Promise<string>((resolve) => {
     const c = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, 'report', '--db', path.join(state, 'wattprint.db'), '--job', 'local-1', '--format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('exit', () => resolve(out));
   });
-  const rows = JSON.parse(rep) as { job: string; 'kWh software': number }[];
+  const rows = JSON.parse(rep) as { job: string; 'kWh software': number; 'kWh wall': number; 'kWh/1M tokens': number }[];
   assert.equal(rows[0]!.job, 'local-1');
   assert.ok(rows[0]!['kWh software'] > 0);
+  assert.ok(Math.abs(rows[0]!['kWh/1M tokens'] - rows[0]!['kWh wall'] / 2) < 1e-15, 'normalised by the 2M tokens reported');
 
   const killed = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--', 'sh', '-c', 'kill -TERM $$']);
   assert.equal(killed.signal, 'SIGTERM');
