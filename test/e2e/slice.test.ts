@@ -32,7 +32,7 @@ test('agent -> gRPC -> collector -> SQLite stores the fixture deltas exactly, an
   const collector = await startCollectorProcess(dbPath);
   procs.push(collector.proc);
 
-  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'e2e-host', '--spool-dir', path.join(dir, 'spool'), '--socket', path.join(dir, 'a1.sock'), '--sysfs-root', fixture.root, '--interval-ms', '200']);
+  const agent = wattprint(['agent', '--plaintext', '--collector', `127.0.0.1:${collector.grpcPort}`, '--host', 'e2e-host', '--spool-dir', path.join(dir, 'spool'), '--socket', path.join(dir, 'a1.sock'), '--sysfs-root', fixture.root, '--interval-ms', '200'], { WATTPRINT_JOB_ID: 'slice-job' });
   procs.push(agent);
   await waitForLine(agent, /source rapl: found/);
 
@@ -81,8 +81,9 @@ test('agent -> gRPC -> collector -> SQLite stores the fixture deltas exactly, an
     .all() as { measured: number; accounted: number }[];
   assert.ok(leaks.length > 0);
   for (const l of leaks) assert.ok(Math.abs(l.measured - l.accounted) <= 1e-9 * Math.max(1, l.measured), `conservation: ${JSON.stringify(l)}`);
-  // Real processes (at least the agent itself) received energy.
-  assert.ok((db.prepare("SELECT count(DISTINCT pid) AS n FROM process_energy WHERE host = 'e2e-host'").get() as { n: number }).n >= 1);
+  // The agent runs with WATTPRINT_JOB_ID, so it is a job's process: it received energy by pid.
+  assert.ok((db.prepare("SELECT count(DISTINCT pid) AS n FROM process_energy WHERE host = 'e2e-host' AND job_id = 'slice-job'").get() as { n: number }).n >= 1);
+  assert.ok((db.prepare("SELECT sum(software_j) AS j FROM job_interval WHERE job_id = 'slice-job'").get() as { j: number }).j > 0);
 
   const res = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/hosts`);
   assert.equal(res.status, 200);

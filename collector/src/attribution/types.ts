@@ -1,6 +1,9 @@
 // What attribution produces for one report. Every share keeps the domain and
 // device it came from, so conservation can be checked per (domain, device):
-//   Σ process/job shares + Σ unattributed = measured.
+//   Σ job shares + Σ unattributed = measured,
+// and per-process shares add up to their job's share. docs/ATTRIBUTION.md
+// explains the model, every method, reason and flag. Results are read-only:
+// rows of one result share their flags arrays.
 
 export type Modality = 'dynamic' | 'idle' | 'other';
 
@@ -22,8 +25,12 @@ export interface Share {
   component: Component;
   modality: Modality;
   joules: number;
-  /** How the share was computed: "cpu_share", "exclusive_gpu", "sm_util", "memory_share", "equal_split", "wall_other". */
+  /**
+   * How the share was computed: "cpu_share", "idle_share", "exclusive_gpu", "sm_util",
+   * "memory_share", "equal_split", "wall_other", "components", "remainder".
+   */
   method: string;
+  /** Conditions that qualify the figure: "estimate", "no_baseline", "fallback_memory_share"... */
   flags: string[];
 }
 
@@ -31,14 +38,21 @@ export interface JobShare extends Share {
   jobId: string;
 }
 
+/** A process's part of a job share. Only processes that belong to a job get rows. */
 export interface ProcessShare extends Share {
   pid: number;
+  /** 0 for a GPU process the agent did not list (its start time is unknown). */
   startTimeUs: number;
   jobId: string;
 }
 
 export interface Unattributed extends Share {
-  /** "idle", "system" (processes outside any job), "no_process" (a GPU nobody holds). */
+  /**
+   * "idle" (baseline not charged to jobs), "system" (processes outside any job, kernel time),
+   * "no_process" (a GPU nobody holds), "other" (wall minus components, not owed to jobs),
+   * "components" (the part of a wall reading the component domains account for),
+   * "unknown_domain".
+   */
   reason: string;
 }
 
@@ -48,6 +62,7 @@ export interface JobInterval {
   softwareJoules: number;
   /** Components plus the job's share of wall `other`; equals software where no wall meter. */
   wallJoules: number;
+  /** dynamicJoules + idleJoules = softwareJoules. */
   dynamicJoules: number;
   idleJoules: number;
   byComponent: Record<Component, number>;
@@ -58,6 +73,8 @@ export interface JobInterval {
   examples: number;
   steps: number;
   labels: Record<string, string>;
+  /** Sorted union of the flags of the job's shares, plus "no_wall_meter". */
+  flags: string[];
 }
 
 export interface AttributionResult {
@@ -73,4 +90,6 @@ export interface AttributionResult {
   /** Host software energy (components counted once) and wall energy when metered. */
   hostSoftwareJoules: number;
   hostWallJoules: number | undefined;
+  /** Report-level notes: "duplicate_process:<pid>/<start>", "duplicate_reading:<domain>/<device>". */
+  flags: string[];
 }

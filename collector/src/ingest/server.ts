@@ -1,100 +1,161 @@
 // gRPC ingest: one bidirectional stream per agent. Each report is validated,
 // attributed and written; its seq is acknowledged only after the sink said
-// the write is durable. Bad reports are rejected by seq with a code, and the
-// stream stays open. Collectors keep no per-agent state that correctness
-// depends on: the host binding and seq order live in the stream alone.
+// the write is durable. A bad report is rejected by seq with a code and a
+// counter, and the stream stays open. A storage failure closes the stream
+// unacknowledged (UNAVAILABLE), so the agent keeps the data and replays it.
+//
+// Collectors keep no per-agent state that correctness depends on: the host
+// binding and the seq order live in the stream alone, and writes are
+// idempotent, so any collector can take any agent's stream at any time.
 import * as grpc from '@grpc/grpc-js';
-import { IngestService, type AgentMessage, type CollectorMessage, type Rejection, type Report } from '@wattprint/proto';
-import { attribute, type AttributionPolicy } from '../attribution/attribute.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, IngestService, type AgentMessage, type CollectorMessage, type Rejection, type Report } from '@wattprint/proto';
+import { attribute, type AttributionContext } from '../attribution/attribute.ts';
 import type { AttributionResult } from '../attribution/types.ts';
 import type { Sink } from '../storage/sink.ts';
+import { GroupWriter } from './group-writer.ts';
 import { DEFAULT_LIMITS, validateReport, type IngestLimits } from './validate.ts';
 
 export interface IngestCounters {
   reportsAccepted: number;
+  /** Reports rejected, by Rejection code. */
   reportsRejected: Record<string, number>;
+  /** Streams closed by the collector, by reason ("wrong_host", "storage", ...). */
+  streamsRefused: Record<string, number>;
   writeFailures: number;
   streamsOpen: number;
 }
 
+export type IngestCall = grpc.ServerDuplexStream<AgentMessage, CollectorMessage>;
+
 export interface IngestOptions {
   sink: Sink;
   limits?: IngestLimits;
-  policy?: AttributionPolicy;
-  /** Host names a peer certificate may speak for; undefined for plaintext. */
-  identityOf?: (call: grpc.ServerDuplexStream<AgentMessage, CollectorMessage>) => string | undefined;
+  /**
+   * What attribution needs besides the report (policy, registrations, idle
+   * baselines). It must not depend on which collector runs it, or two
+   * collectors would store different rows for one report.
+   */
+  context?: (report: Report) => AttributionContext;
+  /**
+   * Host names the peer's client certificate may speak for; undefined means
+   * no binding (plaintext, explicitly configured).
+   */
+  identityOf?: (call: IngestCall) => string[] | undefined;
   /** Hook run on every stored result (carbon, alerts, live view). */
   onStored?: (results: AttributionResult[]) => void;
   log?: (msg: string) => void;
+  /** Collector clock, µs since the epoch. */
   now?: () => number;
+  /** Reports taken from one stream per write. */
   maxBatch?: number;
 }
 
+/** Host names a TLS peer certificate vouches for: its CN and its DNS SANs. */
+export function certificateHostNames(cert: { subject?: { CN?: string | string[] }; subjectaltname?: string } | undefined): string[] {
+  if (!cert) return [];
+  const names = new Set<string>();
+  const cn = cert.subject?.CN;
+  for (const c of Array.isArray(cn) ? cn : cn ? [cn] : []) names.add(c);
+  for (const part of (cert.subjectaltname ?? '').split(',')) {
+    const m = /^\s*DNS:(.+?)\s*$/.exec(part);
+    if (m) names.add(m[1]!);
+  }
+  return [...names];
+}
+
+/** identityOf for mTLS: the names in the verified client certificate (none if there is none). */
+export function peerCertificateIdentity(call: IngestCall): string[] {
+  const ctx = call.getAuthContext?.();
+  return certificateHostNames(ctx?.sslPeerCertificate as Parameters<typeof certificateHostNames>[0]);
+}
+
 export function createIngestHandler(opts: IngestOptions) {
-  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, writeFailures: 0, streamsOpen: 0 };
+  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, streamsRefused: {}, writeFailures: 0, streamsOpen: 0 };
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const log = opts.log ?? ((m: string) => console.error(m));
   const now = opts.now ?? (() => Date.now() * 1000);
   const maxBatch = opts.maxBatch ?? 256;
+  const writer = new GroupWriter(opts.sink);
 
-  const reject = (rejected: Rejection[], seq: number, code: string, message: string) => {
+  const reject = (rejected: Rejection[], seq: number, host: string | undefined, code: string, message: string) => {
     counters.reportsRejected[code] = (counters.reportsRejected[code] ?? 0) + 1;
     rejected.push({ seq, code, message });
-    log(`ingest: rejected report ${seq}: ${code}: ${message}`);
+    log(`ingest: rejected report ${seq} from ${host}: ${code}: ${message}`);
   };
 
-  const stream = (call: grpc.ServerDuplexStream<AgentMessage, CollectorMessage>) => {
+  const stream = (call: IngestCall) => {
     counters.streamsOpen++;
+    const names = opts.identityOf?.(call);
     let host: string | undefined;
     let lastSeq = 0;
-    const certHost = opts.identityOf?.(call);
     const queue: Report[] = [];
-    let draining = false;
+    let processing = false;
+    let ended = false;
     let closed = false;
 
-    const drain = async () => {
-      if (draining) return;
-      draining = true;
+    const fail = (code: grpc.status, reason: string, details: string) => {
+      if (closed) return;
+      closed = true;
+      queue.length = 0;
+      counters.streamsRefused[reason] = (counters.streamsRefused[reason] ?? 0) + 1;
+      log(`ingest: closing stream from ${host ?? call.getPeer()}: ${details}`);
+      call.emit('error', { code, details });
+    };
+
+    const process = async () => {
+      if (processing) return;
+      processing = true;
       try {
         while (queue.length > 0 && !closed) {
           const batch = queue.splice(0, maxBatch);
+          if (call.isPaused()) call.resume();
           const rejected: Rejection[] = [];
           const results: AttributionResult[] = [];
           let highest = 0;
           for (const r of batch) {
             const seq = Number(r.seq ?? 0);
-            if (r.host !== host) {
-              reject(rejected, seq, 'wrong_host', `report for host "${r.host}" on a stream opened for "${host}"`);
-            } else if (seq <= lastSeq) {
-              reject(rejected, seq, 'seq_regression', `seq ${seq} after ${lastSeq} on this stream`);
-              continue; // never lower the ack
-            } else {
-              const bad = validateReport(r, now(), limits);
-              if (bad) reject(rejected, seq, bad.code, bad.message);
-              else results.push(attribute(r, opts.policy));
+            if (seq <= lastSeq) {
+              reject(rejected, seq, host, 'seq_regression', `seq ${seq} after ${lastSeq} on this stream`);
+              continue; // never moves the ack
             }
-            lastSeq = Math.max(lastSeq, seq);
-            highest = Math.max(highest, seq);
+            lastSeq = highest = seq;
+            if (r.host !== host) {
+              reject(rejected, seq, host, 'wrong_host', `report for host "${r.host}" on a stream opened for "${host}"`);
+              continue;
+            }
+            const bad = validateReport(r, now(), limits);
+            if (bad) {
+              reject(rejected, seq, host, bad.code, bad.message);
+              continue;
+            }
+            try {
+              results.push(attribute(r, opts.context?.(r)));
+            } catch (err) {
+              // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
+              fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);
+              return;
+            }
           }
           if (results.length > 0) {
             try {
-              await opts.sink.write(results);
+              await writer.write(results);
             } catch (err) {
-              // Not stored: no ack. Close the stream so the agent replays from its spool.
               counters.writeFailures++;
-              log(`ingest: ${opts.sink.name} write failed (${(err as Error).message}); closing the stream unacknowledged`);
-              closed = true;
-              call.emit('error', { code: grpc.status.UNAVAILABLE, details: `storage unavailable: ${(err as Error).message}` });
-              call.destroy?.();
+              fail(grpc.status.UNAVAILABLE, 'storage', `storage unavailable (${opts.sink.name}: ${(err as Error).message}); nothing acknowledged, the agent keeps its reports`);
               return;
             }
             counters.reportsAccepted += results.length;
             opts.onStored?.(results);
           }
-          if (highest > 0 && !closed) call.write({ ack: { seq: highest, rejected } });
+          if (closed) return;
+          if (highest > 0 || rejected.length > 0) call.write({ ack: { seq: highest || lastSeq, rejected } });
         }
       } finally {
-        draining = false;
+        processing = false;
+      }
+      if (ended && !closed && queue.length === 0) {
+        closed = true;
+        call.end();
       }
     };
 
@@ -102,29 +163,35 @@ export function createIngestHandler(opts: IngestOptions) {
       if (closed) return;
       if (msg.hello) {
         const h = msg.hello;
-        if (!h.host) return fail(grpc.status.INVALID_ARGUMENT, 'hello without host');
-        if (certHost !== undefined && certHost !== h.host) return fail(grpc.status.PERMISSION_DENIED, `certificate is for "${certHost}", not "${h.host}"`);
+        if (host !== undefined) return fail(grpc.status.INVALID_ARGUMENT, 'protocol', 'a second Hello on one stream');
+        if (!h.host) return fail(grpc.status.INVALID_ARGUMENT, 'protocol', 'Hello without a host');
+        if (names !== undefined && !names.includes(h.host)) {
+          return fail(grpc.status.PERMISSION_DENIED, 'wrong_host', `wrong_host: the client certificate is for ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no host name'}, not "${h.host}"`);
+        }
         host = h.host;
         lastSeq = Math.max(Number(h.resumeSeq ?? 1) - 1, 0);
         opts.sink.upsertHost({ host: h.host, agentVersion: h.agentVersion ?? '', inventory: h.inventory ?? {}, seenUs: now() }).catch((err) => log(`ingest: cannot store host ${h.host}: ${(err as Error).message}`));
+        // Echo what the agent says is settled: tells it the stream is accepted.
+        call.write({ ack: { seq: lastSeq, rejected: [] } });
         return;
       }
       if (msg.report) {
-        if (!host) return fail(grpc.status.FAILED_PRECONDITION, 'report before hello');
+        if (host === undefined) return fail(grpc.status.FAILED_PRECONDITION, 'protocol', 'a Report before the Hello');
         queue.push(msg.report);
-        void drain();
+        // Stop reading from an agent that outruns storage; its window holds the rest.
+        if (queue.length >= 2 * maxBatch) call.pause();
+        void process();
       }
+      // Any other body: a newer agent; ignore what we do not understand.
     });
-    const fail = (code: grpc.status, details: string) => {
-      log(`ingest: closing stream: ${details}`);
-      closed = true;
-      call.emit('error', { code, details });
-    };
     call.on('end', () => {
-      closed = true;
-      call.end();
+      ended = true;
+      void process();
     });
     call.on('error', () => {
+      closed = true;
+    });
+    call.on('cancelled', () => {
       closed = true;
     });
     call.on('close', () => {
@@ -133,22 +200,25 @@ export function createIngestHandler(opts: IngestOptions) {
     });
   };
 
-  return { stream, counters };
+  return { stream, counters, writer };
 }
 
 export interface IngestServer {
   server: grpc.Server;
   port: number;
   counters: IngestCounters;
+  /** Group commits: sink writes done and the results they carried. */
+  writer: { writes: number; results: number };
   stop(): Promise<void>;
 }
 
 export async function startIngestServer(address: string, credentials: grpc.ServerCredentials, opts: IngestOptions & { maxMessageBytes?: number }): Promise<IngestServer> {
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': opts.maxMessageBytes ?? 4 * 1024 * 1024,
+    // A larger message is refused by grpc-js with RESOURCE_EXHAUSTED; the agent then slims it.
+    'grpc.max_receive_message_length': opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
     'grpc.keepalive_permit_without_calls': 1,
-    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
   const handler = createIngestHandler(opts);
   server.addService(IngestService, { stream: handler.stream });
@@ -157,6 +227,7 @@ export async function startIngestServer(address: string, credentials: grpc.Serve
     server,
     port,
     counters: handler.counters,
+    writer: handler.writer,
     stop: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());

@@ -8,6 +8,8 @@ export interface IngestLimits {
   maxIntervalS: number;
   /** How far a report's end may lie in the collector's future. */
   maxFutureSkewS: number;
+  /** How old a report may be: replays after long outages are fine, a clock in 1970 is not. */
+  maxAgeS: number;
   /** Largest plausible average power per domain and device, watts. */
   maxWatts: Record<string, number>;
   maxProcesses: number;
@@ -17,11 +19,12 @@ export const DEFAULT_LIMITS: IngestLimits = {
   minIntervalS: 0.01,
   maxIntervalS: 3600,
   maxFutureSkewS: 300,
+  maxAgeS: 400 * 24 * 3600,
   maxWatts: { package: 2000, core: 2000, uncore: 1000, dram: 1000, psys: 5000, gpu: 3000, wall: 50000, unspecified: 50000 },
   maxProcesses: 100_000,
 };
 
-export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'too_large' | 'wrong_host' | 'bad_identity';
+export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'seq_regression' | 'too_large' | 'wrong_host' | 'bad_identity';
 
 export interface Invalid {
   code: RejectCode;
@@ -40,7 +43,15 @@ export function validateReport(r: Report, nowUs: number, limits: IngestLimits = 
   if (end > nowUs + limits.maxFutureSkewS * 1e6) {
     return { code: 'clock_skew', message: `interval ends ${((end - nowUs) / 1e6).toFixed(1)}s in the collector's future (bound ${limits.maxFutureSkewS}s): check the agent's clock` };
   }
+  if (start < nowUs - limits.maxAgeS * 1e6) {
+    return { code: 'clock_skew', message: `interval starts ${((nowUs - start) / 86400e6).toFixed(1)} days before the collector's clock (bound ${(limits.maxAgeS / 86400).toFixed(0)} days): check the agent's clock` };
+  }
+  // Two readings of one (domain, device) would overwrite each other in storage.
+  const seen = new Set<string>();
   for (const [i, e] of (r.energy ?? []).entries()) {
+    const key = `${domainName(e.domain)}/${e.device ?? ''}`;
+    if (seen.has(key)) return { code: 'invalid_energy', message: `energy[${i}] repeats ${key}` };
+    seen.add(key);
     const j = e.joules ?? 0;
     if (!Number.isFinite(j) || j < 0) return { code: 'invalid_energy', message: `energy[${i}] (${domainName(e.domain)} ${e.device}) has joules ${j}` };
     const domain = domainName(e.domain);

@@ -1,0 +1,180 @@
+// Ingest throughput and latency of one collector, end to end on loopback:
+// decode, validate, attribute, store in SQLite (WAL, synchronous=FULL) and ack,
+// for 100 and 1,000 simulated agents (one stream each), against a bare
+// grpc-js server that only decodes the same stream and acks at once, in the
+// same run. The agents run in a worker thread so they do not share the
+// collector's event loop. Prints one JSON line per run.
+//
+//   node --disable-warning=ExperimentalWarning test/bench/ingest.bench.ts [--seconds 6] [--streams 100,1000]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import * as grpc from '@grpc/grpc-js';
+import { Domain, IngestService, Quality, Source, type AgentMessage, type CollectorMessage, type Report } from '@wattprint/proto';
+import { startIngestServer } from '@wattprint/collector/ingest/server.ts';
+import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
+
+interface LoadSpec {
+  port: number;
+  streams: number;
+  warmupS: number;
+  seconds: number;
+  window: number;
+  processes: number;
+}
+
+interface LoadResult {
+  acked: number;
+  seconds: number;
+  latenciesMs: number[];
+  errors: string[];
+}
+
+const Client = grpc.makeGenericClientConstructor(IngestService, 'Ingest');
+
+/** A report like a busy GPU host's: RAPL zones, one GPU, a few dozen processes. */
+function makeReport(host: string, seq: number, processes: number): Report {
+  const end = Date.now() * 1000;
+  return {
+    host,
+    seq,
+    startUs: end - 1_000_000,
+    endUs: end,
+    energy: [
+      { domain: Domain.DOMAIN_PACKAGE, device: 'package-0', source: Source.SOURCE_RAPL, quality: Quality.QUALITY_COUNTER, joules: 150 },
+      { domain: Domain.DOMAIN_DRAM, device: 'package-0/dram', source: Source.SOURCE_RAPL, quality: Quality.QUALITY_COUNTER, joules: 20 },
+      { domain: Domain.DOMAIN_GPU, device: 'GPU-0000', source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 300 },
+    ],
+    processes: Array.from({ length: processes }, (_, i) => ({ pid: 1000 + i, startTimeUs: 1e15 + i, ppid: 1, uid: 1000, command: `python train.py --rank ${i}`, jobId: i < processes / 2 ? 'job-1' : '', cpuSeconds: 0.02 * (i % 5), rssBytes: 1e8 })),
+    gpuProcesses: [{ gpuUuid: 'GPU-0000', pid: 1000, smUtil: 80, memUtil: 40, sampleCount: 6 }],
+    cpuBusySeconds: 10,
+    cpuIdleSeconds: 22,
+    cpuCount: 32,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Worker side: `streams` agents, each keeping `window` reports in flight. */
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let acked = 0;
+  let measuring = false;
+  let stopping = false;
+  const clients: grpc.Client[] = [];
+  const agents = Array.from({ length: spec.streams }, (_, i) => {
+    const host = `bench-${i}`;
+    const client = new Client(`127.0.0.1:${spec.port}`, grpc.credentials.createInsecure());
+    clients.push(client);
+    const call = (client as unknown as { stream: () => grpc.ClientDuplexStream<AgentMessage, CollectorMessage> }).stream();
+    const sentAt = new Map<number, number>();
+    let next = 1;
+    let settled = 0;
+    const send = () => {
+      while (!stopping && next - settled - 1 < spec.window) {
+        sentAt.set(next, performance.now());
+        call.write({ report: makeReport(host, next, spec.processes) });
+        next++;
+      }
+    };
+    call.on('data', (m: CollectorMessage) => {
+      const seq = Number(m.ack?.seq ?? 0);
+      const now = performance.now();
+      for (let s = settled + 1; s <= seq; s++) {
+        const t = sentAt.get(s);
+        sentAt.delete(s);
+        if (t !== undefined && measuring) {
+          latencies.push(now - t);
+          acked++;
+        }
+      }
+      settled = Math.max(settled, seq);
+      send();
+    });
+    call.on('error', (e: grpc.ServiceError) => !stopping && errors.push(e.details ?? e.message));
+    call.write({ hello: { host, agentVersion: 'bench', resumeSeq: 1 } });
+    send();
+    return call;
+  });
+  await new Promise((r) => setTimeout(r, spec.warmupS * 1000));
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, spec.seconds * 1000));
+  measuring = false;
+  const seconds = (performance.now() - t0) / 1000;
+  stopping = true;
+  for (const c of agents) c.cancel();
+  for (const c of clients) c.close();
+  return { acked, seconds, latenciesMs: latencies, errors: [...new Set(errors)].slice(0, 5) };
+}
+
+if (!isMainThread) {
+  const result = await runLoad(workerData as LoadSpec);
+  parentPort!.postMessage(result);
+} else {
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, streams: { type: 'string' }, processes: { type: 'string' } } });
+  const seconds = Number(values.seconds ?? 6);
+  const streamCounts = (values.streams ?? '100,1000').split(',').map(Number);
+  const processes = Number(values.processes ?? 40);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-ingest-bench-'));
+
+  const load = (spec: LoadSpec) =>
+    new Promise<LoadResult>((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: spec, execArgv: ['--disable-warning=ExperimentalWarning'] });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+
+  const report = (server: string, streams: number, r: LoadResult, extra: Record<string, unknown> = {}) => {
+    const sorted = r.latenciesMs.sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        server,
+        streams,
+        processesPerReport: processes,
+        seconds: Number(r.seconds.toFixed(2)),
+        acked: r.acked,
+        reportsPerSec: Math.round(r.acked / r.seconds),
+        p50Ms: Number(percentile(sorted, 50).toFixed(2)),
+        p99Ms: Number(percentile(sorted, 99).toFixed(2)),
+        errors: r.errors,
+        ...extra,
+      }),
+    );
+  };
+
+  for (const streams of streamCounts) {
+    const spec = { streams, warmupS: streams >= 1000 ? 4 : 2, seconds, window: 4, processes, port: 0 };
+
+    // Bare grpc-js: decode (the service definition does that) and ack at once.
+    const bare = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+    bare.addService(IngestService, {
+      stream: (call: grpc.ServerDuplexStream<AgentMessage, CollectorMessage>) => {
+        call.on('data', (m: AgentMessage) => {
+          if (m.report) call.write({ ack: { seq: m.report.seq, rejected: [] } });
+        });
+        call.on('end', () => call.end());
+        call.on('error', () => {});
+      },
+    });
+    const barePort = await new Promise<number>((res, rej) => bare.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    report('bare-grpc-decode', streams, await load({ ...spec, port: barePort }));
+    bare.forceShutdown();
+
+    const store = new SqliteStore(path.join(dir, `bench-${streams}.db`));
+    const full = await startIngestServer('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), { sink: store, log: () => {} });
+    const r = await load({ ...spec, port: full.port });
+    const c = full.counters;
+    report('wattprint-ingest-sqlite', streams, r, { rejected: c.reportsRejected, writeFailures: c.writeFailures, sinkWrites: full.writer.writes, resultsPerWrite: Math.round(full.writer.results / Math.max(1, full.writer.writes)) });
+    await full.stop();
+    await store.close();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
