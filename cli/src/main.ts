@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --disable-warning=ExperimentalWarning
 // wattprint: one command, a verb per role.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -7,7 +8,9 @@ import { reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
-import { startCollector } from '@wattprint/collector/collector.ts';
+import { loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
+import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
+import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
@@ -51,14 +54,27 @@ function stateDir(): string {
   return process.env.WATTPRINT_STATE_DIR ?? path.join(os.homedir(), '.wattprint');
 }
 
+const CARBON_OPTIONS = { zone: { type: 'string' }, 'carbon-config': { type: 'string' } } as const;
+
+/** --zone and --carbon-config as collector settings. */
+function carbonOptions(v: Record<string, unknown>): { zone?: string; carbon?: unknown } {
+  const zone = v.zone as string | undefined;
+  if (zone !== undefined && !isZoneKey(zone)) throw new UsageError(`--zone "${zone}" is not a zone key (like DE, SE-SE3, US-CAL-CISO)`);
+  return { ...(zone ? { zone } : {}), ...(v['carbon-config'] ? { carbon: loadCarbonConfig(v['carbon-config'] as string) } : {}) };
+}
+
 const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   async start(args) {
-    const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
-    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+    const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
+                       [--zone ZONE] [--carbon-config FILE]
+
+  --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
+  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
+    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const dir = (v['state-dir'] as string) ?? stateDir();
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
-    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true });
+    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) });
     const agent = await startAgent(
       loadAgentConfig(undefined, {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
@@ -71,7 +87,9 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       }),
     );
     console.log(`wattprint: collector on grpc 127.0.0.1:${collector.grpcPort}, store ${path.join(dir, 'wattprint.db')}`);
-    console.log(`wattprint: live host power at http://127.0.0.1:${collector.httpPort}/v1/hosts`);
+    console.log(`wattprint: open http://127.0.0.1:${collector.httpPort}/ for live power and jobs (API under /v1/)`);
+    // Machine-readable line for supervisors and tests.
+    console.log(JSON.stringify({ event: 'listening', grpcPort: collector.grpcPort, httpPort: collector.httpPort }));
     await untilSignal();
     await agent.stop();
     await collector.stop();
@@ -98,8 +116,20 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   },
 
   async collector(args) {
-    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' } }, help);
+    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
+                           [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
+                           [--tokens FILE] [--idle-policy share|unattributed] [--baselines FILE]
+
+  --tokens FILE         bearer tokens with scopes (read, jobs:write, admin) as JSON; without it the API is open
+  --idle-policy P       idle CPU power: "share" among the jobs that ran (default) or "unattributed"
+  --baselines FILE      idle power per host and domain/device, JSON {"host": {"package/package-0": 42}}
+  --zone ZONE           grid zone for hosts whose agent names none (Electricity Maps key: DE, FR, US-CAL-CISO...)
+  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
+                        default: the embedded static yearly dataset, no network
+  --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts`;
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const idle = v['idle-policy'] as string | undefined;
+    if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
     if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) throw new UsageError('--tls-ca, --tls-cert and --tls-key go together');
     const c = await startCollector({
@@ -109,6 +139,11 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       dbPath: (v.db as string) ?? path.join(stateDir(), 'collector.db'),
       plaintext: Boolean(v.plaintext),
       tls: tlsParts.every(Boolean) ? { ca: v['tls-ca'] as string, cert: v['tls-cert'] as string, key: v['tls-key'] as string } : undefined,
+      ...carbonOptions(v),
+      alerts: v['alerts-config'] ? loadAlertConfig(v['alerts-config'] as string) : undefined,
+      tokensFile: v.tokens as string | undefined,
+      idlePolicy: idle as 'share' | 'unattributed' | undefined,
+      baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
     });
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
@@ -118,14 +153,14 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
-                         [--socket PATH] [--api URL] [--json] -- CMD ARGS
+                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
 exit code and signals pass through. With a local agent (its socket answers), CMD
 is registered there; otherwise an agent and the embedded store run in-process.`;
     const dash = args.indexOf('--');
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
-    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
     for (const l of (v.label as string[] | undefined) ?? []) {
       const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.{0,256})$/);
@@ -145,6 +180,7 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000,
+      ...carbonOptions(v),
       log: (m) => console.error(m),
     });
     if (result.report) {
@@ -164,14 +200,19 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
   report: (args) => runReport(args, stateDir()),
 
   async probe(args) {
-    const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc]`;
-    const v = parse(args, { json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
+    const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc] [--config AGENT_CONFIG]
+
+Lists the measurement sources, and the grid zone this host's energy is counted in:
+the agent config's "zone", else its cloud region's zone, else the collector's --zone.`;
+    const v = parse(args, { json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, config: { type: 'string', short: 'c' } }, help);
     const { probes } = await chooseSources({ sysfsRoot: (v['sysfs-root'] as string) ?? '/sys', procfsRoot: (v['procfs-root'] as string) ?? '/proc' });
+    const zone = probeZone(v.config as string | undefined);
     if (v.json) {
-      console.log(JSON.stringify({ sources: probes }, null, 2));
+      console.log(JSON.stringify({ sources: probes, zone }, null, 2));
       return;
     }
     const rows = probes.map((p) => [p.source, p.found ? (p.estimate ? 'estimate' : 'found') : 'not found', p.devices.join(' ') || '-', p.reason, p.fix ?? '']);
+    rows.push(['grid zone', zone.source, zone.zone ?? '-', zone.detail, zone.fix ?? '']);
     printTable(['source', 'status', 'devices', 'detail', 'fix'], rows);
   },
 
@@ -196,6 +237,38 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
     }
   },
 };
+
+/** Which zone applies to this host and from where: agent config > cloud region > the collector's default. */
+export function probeZone(configFile: string | undefined): { zone: string | undefined; source: string; detail: string; fix?: string } {
+  // Only the zone is read here: transport settings do not matter to a probe.
+  const cfg = configFile ? loadAgentConfig(configFile, { plaintext: true }) : undefined;
+  const z = resolveZone({ gridZone: cfg?.zone ?? '', gridZoneSource: cfg?.zone ? 'config' : 'collector' }, '');
+  if (z.source === 'config') return { zone: z.zone, source: 'agent config', detail: `"zone" in ${configFile}` };
+  if (z.source === 'cloud') return { zone: z.zone, source: 'cloud region', detail: 'from the cloud region table' };
+  const bad = z.problems.filter((p) => !p.startsWith('no grid zone'));
+  return {
+    zone: undefined,
+    source: 'collector default',
+    detail: [...bad, "the collector's --zone applies; the world average if it has none"].join('; '),
+    fix: 'set "zone" in the agent config (e.g. "DE") or --zone on the collector',
+  };
+}
+
+/** {"host": {"domain/device": watts}}: every value a finite number >= 0. */
+function loadBaselines(file: string): Record<string, Record<string, number>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--baselines ${file}: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`--baselines ${file}: expected {"host": {"domain/device": watts}}`);
+  for (const [host, b] of Object.entries(raw)) {
+    if (typeof b !== 'object' || b === null) throw new UsageError(`--baselines ${file}: "${host}" must map "domain/device" to watts`);
+    for (const [k, w] of Object.entries(b)) if (!/^[a-z]+\/.+$/.test(k) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new UsageError(`--baselines ${file}: ${host}."${k}" must be "domain/device": watts >= 0, got ${JSON.stringify(w)}`);
+  }
+  return raw as Record<string, Record<string, number>>;
+}
 
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { jobReport, type JobReport } from '@wattprint/collector/api/report.ts';
+import { carbonSummary } from '@wattprint/collector/carbon/records.ts';
+import type { JobTotals } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { comparePhases, fitEnergy, groupJobs } from './analysis.ts';
 import { FORMATS, render, renderJobReport, type Cell, type Format } from './format.ts';
@@ -31,15 +33,21 @@ function localSource(file: string): Source {
   if (!fs.existsSync(file)) throw new ReportUsageError(`no store at ${file}: run "wattprint measure" or "npm start" first, or give --db/--api`);
   const store = new SqliteStore(file);
   const us = (t: string | undefined) => (t === undefined ? undefined : /^\d+$/.test(t) ? Number(t) : Date.parse(t) * 1000);
+  const report = async (t: JobTotals) => {
+    const c = await store.jobCarbon(t.jobId);
+    return jobReport(t, c ? carbonSummary(c) : undefined);
+  };
   return {
     async job(id) {
       const t = await store.jobTotals(id);
-      return t ? jobReport(t) : undefined;
+      return t ? report(t) : undefined;
     },
     async jobs(q, progress) {
       const rows = await store.listJobs({ labels: q.labels, fromUs: us(q.from), toUs: us(q.to), limit: 100_000 });
       progress(rows.length);
-      return rows.map((t) => jobReport(t));
+      const out: JobReport[] = [];
+      for (const t of rows) out.push(await report(t));
+      return out;
     },
     close: () => store.close(),
   };

@@ -13,9 +13,9 @@ import { CODECARBON_COLUMNS } from '../src/measure.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-measure-'));
 const procs: Proc[] = [];
-let follower: NodeJS.Timeout | undefined;
+const followers: NodeJS.Timeout[] = [];
 after(async () => {
-  clearInterval(follower);
+  for (const f of followers) clearInterval(f);
   for (const p of procs) await p.stop('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -30,13 +30,14 @@ function busySeconds(): number {
 function followCpu(fixture: RaplFixture): void {
   let lastBusy = busySeconds();
   let lastT = Date.now();
-  follower = setInterval(() => {
+  const follower = setInterval(() => {
     const b = busySeconds();
     const t = Date.now();
     fixture.advance('intel-rapl:0', BigInt(Math.round(((b - lastBusy) * 10 + ((t - lastT) / 1000) * 2) * 1e6)));
     lastBusy = b;
     lastT = t;
   }, 50);
+  followers.push(follower);
 }
 
 function runMeasure(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {

@@ -9,7 +9,7 @@ import { attribute } from '@wattprint/collector/attribution/attribute.ts';
 import { backoffMs } from '@wattprint/collector/storage/batcher.ts';
 import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { MEASUREMENTS, SCHEMAS, canonicalJson, durationSeconds, quoteString, resultToPoints } from '@wattprint/collector/storage/influx-schema.ts';
-import type { GridIntensity, JobCarbon } from '@wattprint/collector/storage/sink.ts';
+import type { CarbonInterval, GridIntensity, JobCarbon } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { fixtureHosts, fixtureReports, fixtureResults, T0, STEP } from './fixtures.ts';
@@ -133,25 +133,32 @@ describe('schema round trip through a real influxd', () => {
 
   test('carbon and grid intensity: written to both stores, restatements replace', async () => {
     const carbon: JobCarbon = {
-      host: 'gpu-a', jobId: 'ft-sst2', startUs: T0, endUs: T0 + STEP, zone: 'FR', joules: 3600, pue: 1.2, gco2e: 0.056, basis: 'location_average',
-      qualityShares: { measured: 0, estimated: 0, forecast: 1, static: 0 }, provisional: true,
+      host: 'gpu-a', jobId: 'ft-sst2', startUs: T0, endUs: T0 + STEP, zone: 'FR', joules: 3600, pue: 1.2, gco2e: 0.056, gco2eSoftware: 0.05, gco2eWall: 0.056, energyBasis: 'wall',
+      basis: 'location_lifecycle', qualityShares: { measured: 0, estimated: 0, forecast: 0.25, interpolated: 0.75, static: 0 }, provisional: true, sources: ['electricitymaps'],
     };
-    const final: JobCarbon = { ...carbon, gco2e: 0.061, qualityShares: { measured: 1, estimated: 0, forecast: 0, static: 0 }, provisional: false };
-    const period: GridIntensity = { zone: 'FR', provider: 'electricitymaps', basis: 'location_average', quality: 'forecast', startUs: T0, endUs: T0 + 3600e6, gco2ePerKwh: 56 };
+    const final: JobCarbon = { ...carbon, gco2e: 0.061, qualityShares: { measured: 1, estimated: 0, forecast: 0, interpolated: 0, static: 0 }, provisional: false };
+    const period: GridIntensity = { zone: 'FR', provider: 'electricitymaps', basis: 'location_lifecycle', quality: 'forecast', startUs: T0, endUs: T0 + 3600e6, gco2ePerKwh: 56, dataset: 'Electricity Maps API v3 history (lifecycle) (API terms)' };
+    const host: CarbonInterval = {
+      host: 'gpu-a', startUs: T0, endUs: T0 + STEP, zone: 'FR', zoneSource: 'config', pue: 1.2, joules: 7200, gco2e: 0.112, gco2eSoftware: 0.1, gco2eWall: 0.112, energyBasis: 'wall', provisional: true,
+      result: { host: 'gpu-a', seq: 1, startUs: T0, endUs: T0 + STEP, zone: 'FR', zoneSource: 'config', pue: 1.2, periods: [], jobs: [], totals: { kwhSoftware: 0, kwhWall: 0, gco2eSoftware: 0, gco2eWall: 0, gco2e: 0, energyBasis: 'wall', kwhByQuality: {} }, provisional: true, problems: [] },
+    };
     const sqlite = new SqliteStore(':memory:');
     for (const s of [store, sqlite]) {
-      await s.writeCarbon([carbon]);
-      await s.writeCarbon([final]);
-      await s.writeGridIntensity([period]);
-      await s.writeGridIntensity([{ ...period, quality: 'measured', gco2ePerKwh: 61 }]);
+      await s.writeCarbon({ jobs: [carbon], intervals: [host], periods: [period] });
+      assert.equal((await s.provisionalCarbon(T0)).length, 1, `${s.name}: a provisional result is kept for restatement`);
+      await s.writeCarbon({ jobs: [final], intervals: [{ ...host, provisional: false, result: undefined }], periods: [{ ...period, quality: 'measured', gco2ePerKwh: 61 }] });
+      assert.deepEqual(await s.provisionalCarbon(T0), [], `${s.name}: once final, nothing to restate`);
+      await s.writeGridIntensity([{ ...period, zone: 'DE' }]);
     }
-    const [c] = await q('SELECT "gco2e", "share_measured", "provisional", "basis", "zone" FROM "wp_raw"."job_carbon"');
-    assert.deepEqual(c!.values, [[T0, 0.061, 1, false, 'location_average', 'FR']]);
-    assert.deepEqual(sqlite.db.prepare('SELECT gco2e, share_measured, provisional, basis, zone FROM job_carbon').all().map((r) => ({ ...r })), [{ gco2e: 0.061, share_measured: 1, provisional: 0, basis: 'location_average', zone: 'FR' }]);
-    const [g] = await q('SELECT "gco2e_per_kwh", "quality" FROM "wp_raw"."grid_intensity" GROUP BY *');
-    assert.deepEqual(g!.tags, { basis: 'location_average', source: 'electricitymaps', zone: 'FR' });
-    assert.deepEqual(g!.values, [[T0, 61, 'measured']]);
-    assert.deepEqual(sqlite.db.prepare('SELECT gco2e_per_kwh, quality FROM grid_intensity').all().map((r) => ({ ...r })), [{ gco2e_per_kwh: 61, quality: 'measured' }]);
+    const [c] = await q('SELECT "gco2e", "share_measured", "share_interpolated", "provisional", "basis", "zone", "sources" FROM "wp_raw"."job_carbon"');
+    assert.deepEqual(c!.values, [[T0, 0.061, 1, 0, false, 'location_lifecycle', 'FR', '["electricitymaps"]']]);
+    assert.deepEqual(sqlite.db.prepare('SELECT gco2e, share_measured, share_interpolated, provisional, basis, zone, sources FROM job_carbon').all().map((r) => ({ ...r })), [{ gco2e: 0.061, share_measured: 1, share_interpolated: 0, provisional: 0, basis: 'location_lifecycle', zone: 'FR', sources: '["electricitymaps"]' }]);
+    const [h] = await q('SELECT "gco2e", "provisional", "result" FROM "wp_raw"."host_carbon"');
+    assert.deepEqual(h!.values, [[T0, 0.112, false, '']], 'the final point clears the stored result');
+    const [g] = await q(`SELECT "gco2e_per_kwh", "quality", "dataset" FROM "wp_raw"."grid_intensity" WHERE "zone" = 'FR' GROUP BY *`);
+    assert.deepEqual(g!.tags, { basis: 'location_lifecycle', source: 'electricitymaps', zone: 'FR' });
+    assert.deepEqual(g!.values, [[T0, 61, 'measured', period.dataset]]);
+    assert.deepEqual(sqlite.db.prepare('SELECT zone, gco2e_per_kwh, quality FROM grid_intensity ORDER BY zone').all().map((r) => ({ ...r })), [{ zone: 'DE', gco2e_per_kwh: 56, quality: 'forecast' }, { zone: 'FR', gco2e_per_kwh: 61, quality: 'measured' }]);
     await sqlite.close();
   });
 });
@@ -166,8 +173,11 @@ describe('docs/SCHEMA.md', () => {
       const from = T0 + shift;
       await store.write(fixtureResults().map((r) => ({ ...r, startUs: r.startUs + shift, endUs: r.endUs + shift })));
       for (const h of fixtureHosts(from)) await store.upsertHost(h);
-      await store.writeCarbon([{ host: 'gpu-a', jobId: 'ft-sst2', startUs: from, endUs: from + STEP, zone: 'FR', joules: 1, pue: 1.2, gco2e: 0.01, basis: 'location_average', qualityShares: { measured: 1, estimated: 0, forecast: 0, static: 0 }, provisional: false }]);
-      await store.writeGridIntensity([{ zone: 'FR', provider: 'static', basis: 'location_average', quality: 'static', startUs: from, endUs: from + 3600e6, gco2ePerKwh: 56 }]);
+      await store.writeCarbon({
+        jobs: [{ host: 'gpu-a', jobId: 'ft-sst2', startUs: from, endUs: from + STEP, zone: 'FR', joules: 1, pue: 1.2, gco2e: 0.01, gco2eSoftware: 0.009, gco2eWall: 0.01, energyBasis: 'wall', basis: 'location_lifecycle', qualityShares: { measured: 1, estimated: 0, forecast: 0, interpolated: 0, static: 0 }, provisional: false, sources: ['electricitymaps'] }],
+        intervals: [{ host: 'gpu-a', startUs: from, endUs: from + STEP, zone: 'FR', zoneSource: 'config', pue: 1.2, joules: 2, gco2e: 0.02, gco2eSoftware: 0.018, gco2eWall: 0.02, energyBasis: 'wall', provisional: false, result: undefined }],
+        periods: [{ zone: 'FR', provider: 'static', basis: 'location_lifecycle', quality: 'static_yearly', startUs: from, endUs: from + 3600e6, gco2ePerKwh: 56, dataset: 'Ember yearly country average FRA, 2024 (CC BY 4.0)' }],
+      });
       const doc = fs.readFileSync(`${REPO}/docs/SCHEMA.md`, 'utf8');
       const queries = [...doc.matchAll(/```sql\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
       assert.ok(queries.length >= 10, `found ${queries.length} example queries`);

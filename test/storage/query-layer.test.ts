@@ -7,6 +7,10 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import type { Store } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
+import { carbonForInterval, carbonKey, kwhFromJoules, type CarbonResult } from '@wattprint/collector/carbon/compute.ts';
+import type { IntensityPeriod, IntensityQuality } from '@wattprint/collector/carbon/provider.ts';
+import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { restate } from '@wattprint/collector/carbon/restate.ts';
 import { startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { assertClose, fixtureHosts, fixtureResults, GPU_A, INTERVALS, STEP, T0 } from './fixtures.ts';
 
@@ -162,5 +166,99 @@ describe('query layer: SQLite and InfluxDB agree', () => {
     // And the stores still agree with each other.
     await both((s) => s.listJobs({}));
     await both((s) => s.listHosts());
+  });
+});
+
+describe('query layer: carbon in SQLite and InfluxDB', () => {
+  // Carbon computed by the real arithmetic from the fixture's results: gpu-a
+  // (wall meter) in FR on hourly provider data of every quality, gpu-b (no
+  // meter) in DE on a static yearly direct-basis factor.
+  const ds = (name: string, year?: number) => ({ name, licence: 'test licence', ...(year ? { year } : {}) });
+  const fr = (s: number, e: number, g: number, quality: IntensityQuality): IntensityPeriod => ({ startUs: T0 + s * 1e6, endUs: T0 + e * 1e6, gPerKwh: g, basis: 'location_lifecycle', quality, provider: 'electricitymaps', zone: 'FR', dataset: ds('EM history') });
+  const periods: Record<string, IntensityPeriod[]> = {
+    FR: [fr(0, 25, 50, 'measured'), fr(25, 35, 55, 'interpolated'), fr(35, 45, 60, 'forecast'), fr(45, 3600, 70, 'estimated')],
+    DE: [{ startUs: T0 - 1e12, endUs: T0 + 1e12, gPerKwh: 380, basis: 'location_direct', quality: 'static_yearly', provider: 'static', zone: 'DE', dataset: ds('Ember DEU', 2024) }],
+  };
+  const zoneOf: Record<string, string> = { 'gpu-a': 'FR', 'gpu-b': 'DE' };
+  const carbon: CarbonResult[] = results.map((r) =>
+    carbonForInterval(
+      {
+        host: r.host, seq: r.seq, startUs: r.startUs, endUs: r.endUs, zone: zoneOf[r.host]!, zoneSource: 'config', pue: r.host === 'gpu-a' ? 1.2 : 1,
+        hostKwhSoftware: kwhFromJoules(r.hostSoftwareJoules), hostKwhWall: r.hostWallJoules === undefined ? undefined : kwhFromJoules(r.hostWallJoules),
+        jobs: r.jobs.map((j) => ({ jobId: j.jobId, kwhSoftware: kwhFromJoules(j.softwareJoules), kwhWall: kwhFromJoules(j.wallJoules) })),
+      },
+      periods[zoneOf[r.host]!]!,
+    ),
+  );
+  const allPeriods = Object.values(periods).flat();
+
+  before(async () => {
+    for (const s of [sqlite, influx]) {
+      await s.writeCarbon(carbonWrite(carbon.slice(0, 5), allPeriods));
+      await s.writeCarbon(carbonWrite(carbon.slice(5), allPeriods));
+    }
+  });
+
+  const jobFigures = (jobId: string, rs = carbon) => rs.flatMap((r) => r.jobs).filter((j) => j.jobId === jobId);
+
+  test('a job carbon sums its intervals and hosts, with basis, zones, quality shares and sources', async () => {
+    const sst2 = await both((s) => s.jobCarbon('ft-sst2'));
+    assert.ok(sst2);
+    const figures = jobFigures('ft-sst2');
+    assertClose(sst2.gco2e, figures.reduce((a, j) => a + j.gco2e, 0));
+    assertClose(sst2.gco2eSoftware, figures.reduce((a, j) => a + j.gco2eSoftware, 0));
+    assertClose(sst2.gco2eWall, sst2.gco2e, 'gpu-a has a wall meter: the accounting figure is the wall one');
+    assert.ok(sst2.gco2eWall > sst2.gco2eSoftware);
+    assert.equal(sst2.energyBasis, 'wall');
+    assert.equal(sst2.intervals, INTERVALS);
+    // By hand for the first interval [0, 10 s): all measured at 50 g/kWh, PUE 1.2, wall energy.
+    assertClose(figures[0]!.gco2e, kwhFromJoules(results[0]!.jobs.find((j) => j.jobId === 'ft-sst2')!.wallJoules) * 1.2 * 50);
+    // Shares of the job's energy at each quality, from the per-interval kWh.
+    const kwh = figures.reduce((a, j) => a + j.kwhWall, 0);
+    const at = (q: IntensityQuality) => figures.reduce((a, j) => a + (j.kwhByQuality[q] ?? 0), 0) / kwh;
+    assertClose(sst2.kwhShareByQuality, { measured: at('measured'), interpolated: at('interpolated'), forecast: at('forecast'), estimated: at('estimated') });
+    assert.ok(sst2.kwhShareByQuality.interpolated! > 0, 'interpolated is its own share, not folded into another');
+    assertClose(Object.values(sst2.kwhShareByQuality).reduce((a, x) => a + x, 0), 1);
+    assert.deepEqual(sst2.zones, ['FR']);
+    assert.deepEqual(sst2.bases, ['location_lifecycle']);
+    assert.deepEqual(sst2.sources, ['electricitymaps']);
+    assert.equal(sst2.provisional, true);
+
+    const mnli = await both((s) => s.jobCarbon('ft-mnli'));
+    assert.ok(mnli);
+    assert.equal(mnli.intervals, 2 * INTERVALS);
+    assert.equal(mnli.energyBasis, 'mixed', 'metered on gpu-a, not on gpu-b');
+    assert.deepEqual(mnli.zones, ['DE', 'FR']);
+    assert.deepEqual(mnli.bases, ['location_direct', 'location_lifecycle'], 'two bases are listed, never blended silently');
+    assert.deepEqual(mnli.sources, ['Ember DEU, 2024 (test licence)', 'electricitymaps']);
+    const onB = jobFigures('ft-mnli', carbon.filter((r) => r.host === 'gpu-b'));
+    assertClose(onB.reduce((a, j) => a + j.gco2e, 0), onB.reduce((a, j) => a + j.kwhSoftware, 0) * 380);
+    assert.ok(mnli.kwhShareByQuality.static_yearly! > 0.3);
+    assert.equal(await both((s) => s.jobCarbon('no-such-job')), undefined);
+  });
+
+  test('provisional results come back whole for restatement; a restated write replaces them', async () => {
+    const stored = await both((s) => s.provisionalCarbon(T0));
+    const provisional = carbon.filter((r) => r.provisional);
+    assert.deepEqual(stored, JSON.parse(JSON.stringify(provisional)), 'FR intervals after the measured hour start are provisional; DE static ones are final');
+    assert.ok(provisional.length > 0 && provisional.length < carbon.length);
+    assert.deepEqual(await both((s) => s.provisionalCarbon(T0 + 10 * 3600e6)), [], 'outside the window');
+    // Final data for FR arrives: every FR interval recomputed at 65 g/kWh measured, under the same keys.
+    const final = [{ ...fr(0, 3600, 65, 'measured') }];
+    const corrected = restate(stored, [{ zone: 'FR', periods: final, fellBack: false }], { nowUs: T0 + 3600e6, windowUs: 72 * 3600e6 });
+    assert.equal(corrected.length, stored.length);
+    for (const s of [sqlite, influx]) await s.writeCarbon(carbonWrite(corrected, final));
+    assert.deepEqual(await both((s) => s.provisionalCarbon(T0)), []);
+    const sst2 = await both((s) => s.jobCarbon('ft-sst2'));
+    const fixed = new Map(corrected.map((r) => [carbonKey(r), r]));
+    const now = carbon.map((r) => fixed.get(carbonKey(r)) ?? r);
+    assertClose(sst2!.gco2e, jobFigures('ft-sst2', now).reduce((a, j) => a + j.gco2e, 0));
+    assert.equal(sst2!.provisional, false);
+    assert.equal(sst2!.intervals, INTERVALS, 'replaced, not added');
+    assertClose(sst2!.kwhShareByQuality.measured, 1);
+    // Writing it again changes nothing.
+    const before = await both((s) => s.jobCarbon('ft-mnli'));
+    for (const s of [sqlite, influx]) await s.writeCarbon(carbonWrite(corrected, final));
+    assert.deepEqual(await both((s) => s.jobCarbon('ft-mnli')), before);
   });
 });

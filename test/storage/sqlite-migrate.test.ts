@@ -81,3 +81,41 @@ test('a file from a newer collector is refused, not rewritten', () => {
   assert.equal(version(file), SCHEMA_VERSION + 1);
   fs.rmSync(path.dirname(file), { recursive: true });
 });
+
+test('a version-2 file gets the carbon columns; an old carbon row keeps its figure as both bases', async () => {
+  const file = tmpFile();
+  const s = new SqliteStore(file);
+  await s.close();
+  // Back to version 2 by hand: what migration 3 adds, removed again.
+  const db = new DatabaseSync(file);
+  db.exec(`
+    DROP TABLE host_carbon; DROP INDEX job_carbon_job; DROP TABLE job_carbon; DROP TABLE grid_intensity;
+    CREATE TABLE job_carbon (
+      host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL,
+      zone TEXT NOT NULL, joules REAL NOT NULL, pue REAL NOT NULL, gco2e REAL NOT NULL, basis TEXT NOT NULL,
+      share_measured REAL NOT NULL, share_estimated REAL NOT NULL, share_forecast REAL NOT NULL, share_static REAL NOT NULL,
+      provisional INTEGER NOT NULL,
+      PRIMARY KEY (host, job_id, start_us));
+    CREATE TABLE grid_intensity (
+      zone TEXT NOT NULL, source TEXT NOT NULL, basis TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+      gco2e_per_kwh REAL NOT NULL, quality TEXT NOT NULL,
+      PRIMARY KEY (zone, source, basis, start_us));
+    INSERT INTO job_carbon VALUES ('h', 10, 20, 'old-job', 'FR', 3600000, 1, 56, 'location_lifecycle', 1, 0, 0, 0, 0);
+    INSERT INTO grid_intensity VALUES ('FR', 'static', 'location_lifecycle', 0, 100, 56, 'static_yearly');
+    PRAGMA user_version = 2;
+  `);
+  db.close();
+  const store = new SqliteStore(file);
+  assert.equal(version(file), SCHEMA_VERSION);
+  const c = await store.jobCarbon('old-job');
+  assert.equal(c?.gco2e, 56);
+  assert.equal(c?.gco2eSoftware, 56);
+  assert.equal(c?.gco2eWall, 56);
+  assert.deepEqual(c?.kwhShareByQuality, { measured: 1 });
+  assert.equal(c?.provisional, false);
+  assert.deepEqual({ ...store.db.prepare('SELECT share_interpolated, sources FROM job_carbon').get() }, { share_interpolated: 0, sources: '[]' });
+  assert.deepEqual({ ...store.db.prepare('SELECT dataset FROM grid_intensity').get() }, { dataset: '' });
+  assert.deepEqual(await store.provisionalCarbon(0), []);
+  await store.close();
+  fs.rmSync(path.dirname(file), { recursive: true });
+});

@@ -9,6 +9,7 @@ import type { JobRegistryStore } from '../jobs/registry.ts';
 import { authorize, type Scope, type TokenEntry } from './auth.ts';
 import type { SelfTelemetry } from '../telemetry/metrics.ts';
 import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
+import { webPlugin } from '../web/plugin.ts';
 
 export interface ApiOptions {
   store: Store;
@@ -137,6 +138,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     opts.telemetry.handle(req.raw, reply.raw);
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The built-in page (static files, no data: it reads this API with the user's token).
+  await app.register(webPlugin);
 
   // Hosts
   const hostView = (h: Awaited<ReturnType<Store['listHosts']>>[number]) => ({
@@ -156,12 +159,12 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
         }
       : null,
   });
-  app.get('/v1/hosts', { preHandler: guard('read'), schema: { summary: 'Hosts: inventory, latest power by domain, wall/software ratio', response: { 200: { type: 'object', properties: { hosts: { type: 'array', items: hostSchema } } }, 401: error, 403: error } } }, async () => ({
+  app.get('/v1/hosts', { onRequest: guard('read'), schema: { summary: 'Hosts: inventory, latest power by domain, wall/software ratio', response: { 200: { type: 'object', properties: { hosts: { type: 'array', items: hostSchema } } }, 401: error, 403: error } } }, async () => ({
     hosts: (await opts.store.listHosts()).map(hostView),
   }));
   app.get<{ Params: { host: string } }>(
     '/v1/hosts/:host',
-    { preHandler: guard('read'), schema: { summary: 'One host', params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] }, response: { 200: hostSchema, 404: error } } },
+    { onRequest: guard('read'), schema: { summary: 'One host', params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] }, response: { 200: hostSchema, 404: error } } },
     async (req) => {
       const h = (await opts.store.listHosts()).find((x) => x.host === req.params.host);
       if (!h) throw new HttpError(404, 'unknown_host', `no host "${req.params.host}"`);
@@ -186,7 +189,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   };
   app.get<{ Params: { host: string }; Querystring: { from?: string; to?: string; step?: number } }>(
     '/v1/hosts/:host/series',
-    { preHandler: guard('read'), schema: { summary: 'Host power over time by domain/device', params: { type: 'object', properties: { host: { type: 'string' } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } } } } },
+    { onRequest: guard('read'), schema: { summary: 'Host power over time by domain/device', params: { type: 'object', properties: { host: { type: 'string' } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } } } } },
     async (req) => {
       const now = Date.now() * 1000;
       const { from, to, stepUs } = seriesRange(req.query, 0, now);
@@ -205,7 +208,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.post<{ Body: { jobId: string; labels?: Record<string, string>; start?: string; end?: string } }>(
     '/v1/jobs',
     {
-      preHandler: guard('jobs:write'),
+      onRequest: guard('jobs:write'),
       schema: {
         summary: 'Register a job (or update an existing one) with labels and a time window',
         body: { type: 'object', required: ['jobId'], additionalProperties: false, properties: { jobId: { type: 'string', pattern: JOB_ID }, labels, start: timeParam, end: timeParam } },
@@ -220,7 +223,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.patch<{ Params: { id: string }; Body: { labels?: Record<string, string>; start?: string; end?: string } }>(
     '/v1/jobs/:id',
     {
-      preHandler: guard('jobs:write'),
+      onRequest: guard('jobs:write'),
       schema: {
         summary: "Update a job's labels or time window",
         params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } },
@@ -236,7 +239,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.post<{ Params: { id: string }; Body: { host: string; pid: number; startTimeUs?: number; from?: string; to?: string } }>(
     '/v1/jobs/:id/processes',
     {
-      preHandler: guard('jobs:write'),
+      onRequest: guard('jobs:write'),
       schema: {
         summary: 'Register a process (host + pid, optionally its start time) as part of a job',
         params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } },
@@ -260,7 +263,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.post<{ Params: { id: string }; Body: { at?: string } }>(
     '/v1/jobs/:id/end',
     {
-      preHandler: guard('jobs:write'),
+      onRequest: guard('jobs:write'),
       schema: { summary: 'End a job', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, body: { type: ['object', 'null'], additionalProperties: false, properties: { at: timeParam } }, response: { 200: { type: 'object', additionalProperties: true }, 404: error } },
     },
     async (req) => {
@@ -273,7 +276,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.get<{ Querystring: Record<string, string | number | undefined> }>(
     '/v1/jobs',
     {
-      preHandler: guard('read'),
+      onRequest: guard('read'),
       schema: {
         summary: 'Jobs with totals, filtered by labels (label.<name>=<value>) and time range',
         querystring: { type: 'object', properties: { from: timeParam, to: timeParam, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
@@ -295,7 +298,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   );
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id',
-    { preHandler: guard('read'), schema: { summary: "A job's report: energy by component and modality, carbon with its quality breakdown, progress-normalised figures", params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, response: { 200: reportSchema, 404: error } } },
+    { onRequest: guard('read'), schema: { summary: "A job's report: energy by component and modality, carbon with its quality breakdown, progress-normalised figures", params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, response: { 200: reportSchema, 404: error } } },
     async (req) => {
       const totals = await opts.store.jobTotals(req.params.id);
       if (!totals) throw new HttpError(404, 'unknown_job', `no energy recorded for job "${req.params.id}"`);
@@ -305,7 +308,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   );
   app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; step?: number } }>(
     '/v1/jobs/:id/series',
-    { preHandler: guard('read'), schema: { summary: 'Job power over time by component', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } }, 404: error } } },
+    { onRequest: guard('read'), schema: { summary: 'Job power over time by component', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } }, 404: error } } },
     async (req) => {
       const totals = await opts.store.jobTotals(req.params.id);
       if (!totals) throw new HttpError(404, 'unknown_job', `no energy recorded for job "${req.params.id}"`);

@@ -35,6 +35,8 @@ export interface ChainAnswer {
   failures: string[];
   /** A lower provider stood in where a higher one failed or may yet have data. */
   fellBack: boolean;
+  /** The providers' own periods that were used, uncut (to store the intensity series as published). */
+  sources: IntensityPeriod[];
 }
 
 export class ProviderChain {
@@ -58,6 +60,7 @@ export class ProviderChain {
 
   async periods(zone: string, startUs: number, endUs: number): Promise<ChainAnswer> {
     let covered: IntensityPeriod[] = [];
+    const sources: IntensityPeriod[] = [];
     let gaps: Gap[] = [{ startUs, endUs }];
     const failures: string[] = [];
     let fellBack = false;
@@ -78,13 +81,15 @@ export class ProviderChain {
           next.push(gap);
           continue;
         }
-        const filled = clipPeriods(fillShortGaps(got, this.o.maxInterpolateGapUs), gap.startUs, gap.endUs);
+        const whole = fillShortGaps(got, this.o.maxInterpolateGapUs);
+        const filled = clipPeriods(whole, gap.startUs, gap.endUs);
         covered = covered.concat(filled);
+        sources.push(...whole.filter((p) => p.endUs > gap.startUs && p.startUs < gap.endUs));
         next.push(...coverageGaps(filled, gap.startUs, gap.endUs));
       }
       gaps = next;
     }
-    return { periods: covered.sort((a, b) => a.startUs - b.startUs), gaps, failures, fellBack };
+    return { periods: covered.sort((a, b) => a.startUs - b.startUs), gaps, failures, fellBack, sources };
   }
 
   private async ask(p: IntensityProvider, zone: string, gap: Gap): Promise<IntensityPeriod[]> {

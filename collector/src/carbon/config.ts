@@ -11,6 +11,9 @@
 //     "marginal": [{ "type": "watttime", "username": "…", "password": "…", "regions": { "US-CAL-CISO": "CAISO_NORTH" } }]
 //   }
 //
+// "restateIntervalSeconds" (600) is how often the collector restates
+// provisional figures; "cacheTtlSeconds" (600) how long an answer that may
+// still change is reused before a provider is asked again.
 // Defaults for base URLs are the public APIs: https://api.electricitymaps.com,
 // https://api.watttime.org, https://api.carbonintensity.org.uk.
 import { ProviderChain } from './chain.ts';
@@ -110,7 +113,7 @@ function provider(raw: unknown, where: string, b: CarbonBuildOptions): Intensity
 /** Builds the carbon stage from the "carbon" config section. */
 export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where = 'carbon config'): CarbonStage {
   const o = obj(raw ?? {}, where);
-  known(o, ['defaultZone', 'defaultPue', 'cacheDir', 'offline', 'timeoutMs', 'restateWindowHours', 'providers', 'marginal', 'electricityMapsYearly'], where);
+  known(o, ['defaultZone', 'defaultPue', 'cacheDir', 'offline', 'timeoutMs', 'restateWindowHours', 'restateIntervalSeconds', 'cacheTtlSeconds', 'providers', 'marginal', 'electricityMapsYearly'], where);
   if (o.offline !== undefined && typeof o.offline !== 'boolean') throw new Error(`${where}: "offline" must be true or false`);
   if (o.electricityMapsYearly !== undefined && typeof o.electricityMapsYearly !== 'boolean') throw new Error(`${where}: "electricityMapsYearly" must be true or false`);
   const list = (k: string) => {
@@ -119,7 +122,8 @@ export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where
     return v.map((p, i) => provider(p, `${where}.${k}[${i}]`, b));
   };
   const cache = new IntensityCache(str(o, 'cacheDir', where), b.log);
-  const cacheOpts = { offline: o.offline === true, ...(b.now ? { now: b.now } : {}) };
+  const ttl = num(o, 'cacheTtlSeconds', where, 0, 86_400);
+  const cacheOpts = { offline: o.offline === true, ...(ttl !== undefined ? { recentTtlUs: ttl * 1e6 } : {}), ...(b.now ? { now: b.now } : {}) };
   const wrap = (p: IntensityProvider) => (p instanceof FixedProvider ? p : new CachedProvider(p, cache, cacheOpts));
   const timeoutMs = num(o, 'timeoutMs', where, 1, 600_000) ?? 3000;
   const chainOpts = { timeoutMs, ...(b.now ? { now: b.now } : {}) };
@@ -127,6 +131,7 @@ export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where
   const marginalProviders = list('marginal').map(wrap);
   const marginal = marginalProviders.length > 0 ? new ProviderChain(marginalProviders, { ...chainOpts, kind: 'marginal' }) : undefined;
   const hours = num(o, 'restateWindowHours', where, 0, 24 * 365);
+  const every = num(o, 'restateIntervalSeconds', where, 0.1, 7 * 86_400);
   const defaultPue = num(o, 'defaultPue', where, 1, 5);
   return new CarbonStage({
     chain,
@@ -134,6 +139,7 @@ export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where
     collectorZone: str(o, 'defaultZone', where) ?? '',
     ...(defaultPue !== undefined ? { defaultPue } : {}),
     ...(hours !== undefined ? { restateWindowUs: hours * 3_600_000_000 } : {}),
+    ...(every !== undefined ? { restateEveryMs: every * 1000 } : {}),
     ...(b.now ? { now: b.now } : {}),
     ...(b.log ? { log: b.log } : {}),
   });

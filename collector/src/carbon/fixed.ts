@@ -1,7 +1,8 @@
 // A fixed configured intensity: an on-site PPA, an off-grid supply, or a
 // site's published factor (the study used EPA eGRID per site). It covers
-// every period it is asked for.
-import { ProviderError, type Basis, type IntensityPeriod, type IntensityProvider, type IntensityQuality } from './provider.ts';
+// every period it is asked for, in whole UTC days, so the stored intensity
+// series has one row per zone and day however the asks are cut.
+import { DAY_US, ProviderError, type Basis, type IntensityPeriod, type IntensityProvider, type IntensityQuality } from './provider.ts';
 
 export interface FixedOptions {
   gPerKwh: number;
@@ -30,6 +31,10 @@ export class FixedProvider implements IntensityProvider {
   async periods(zone: string, startUs: number, endUs: number): Promise<IntensityPeriod[]> {
     if (this.o.zones && !this.o.zones.includes(zone)) return [];
     const dataset = { name: `fixed: ${this.o.label}`, licence: this.o.licence ?? 'configured by the operator', ...(this.o.year !== undefined ? { year: this.o.year } : {}) };
-    return [{ startUs, endUs, gPerKwh: this.o.gPerKwh, basis: this.basis, quality: this.o.quality ?? 'static_yearly', provider: this.id, zone, dataset }];
+    const out: IntensityPeriod[] = [];
+    for (let day = Math.floor(startUs / DAY_US) * DAY_US; day < endUs; day += DAY_US) {
+      out.push({ startUs: day, endUs: day + DAY_US, gPerKwh: this.o.gPerKwh, basis: this.basis, quality: this.o.quality ?? 'static_yearly', provider: this.id, zone, dataset });
+    }
+    return out;
   }
 }

@@ -26,6 +26,8 @@ export interface CarbonStageOptions {
   /** PUE for hosts that report none (a cloud host gets its cloud's average). */
   defaultPue?: number;
   restateWindowUs?: number;
+  /** How often the collector runs restatement (the stage itself keeps no timer). */
+  restateEveryMs?: number;
   cloudRegions?: CloudRegionsFile;
   now?: () => number;
   log?: (m: string) => void;
@@ -44,6 +46,13 @@ export interface CarbonCounters {
 }
 
 const MAX_PUE = 5;
+export const DEFAULT_RESTATE_EVERY_MS = 10 * 60_000;
+
+/** Results plus the providers' periods they used (uncut), to store next to them. */
+export interface CarbonBatch {
+  results: CarbonResult[];
+  periods: IntensityPeriod[];
+}
 
 export class CarbonStage {
   readonly counters: CarbonCounters = { intervals: 0, provisional: 0, providerFailures: {}, badInventory: 0, errors: 0, restated: 0 };
@@ -76,9 +85,22 @@ export class CarbonStage {
     return p;
   }
 
+  get restateWindowUs(): number {
+    return this.o.restateWindowUs ?? DEFAULT_RESTATE_WINDOW_US;
+  }
+
+  get restateEveryMs(): number {
+    return this.o.restateEveryMs ?? DEFAULT_RESTATE_EVERY_MS;
+  }
+
   /** Carbon for a batch of one host's results (the order of results does not matter). */
   async compute(results: readonly AttributionResult[], inventory: Inventory | undefined): Promise<CarbonResult[]> {
-    if (results.length === 0) return [];
+    return (await this.computeBatch(results, inventory)).results;
+  }
+
+  /** As compute, plus the intensity periods used. */
+  async computeBatch(results: readonly AttributionResult[], inventory: Inventory | undefined): Promise<CarbonBatch> {
+    if (results.length === 0) return { results: [], periods: [] };
     const z = resolveZone(inventory, this.o.collectorZone, this.cloud);
     const problems = [...z.problems];
     const pue = this.pueOf(inventory, problems);
@@ -117,7 +139,7 @@ export class CarbonStage {
         this.log(`carbon: host ${r.host} interval [${r.startUs}, ${r.endUs}): no carbon figure: ${(err as Error).message}`);
       }
     }
-    return out;
+    return { results: out, periods: out.length > 0 ? answer.sources : [] };
   }
 
   /**
@@ -125,18 +147,25 @@ export class CarbonStage {
    * restatement window and returns the corrected ones (same storage keys).
    */
   async restate(stored: readonly CarbonResult[]): Promise<CarbonResult[]> {
+    return (await this.restateBatch(stored)).results;
+  }
+
+  /** As restate, plus the fresh intensity periods the corrections used. */
+  async restateBatch(stored: readonly CarbonResult[]): Promise<CarbonBatch> {
     const now = this.now();
-    const windowUs = this.o.restateWindowUs ?? DEFAULT_RESTATE_WINDOW_US;
+    const windowUs = this.restateWindowUs;
     const due = stored.filter((r) => r.provisional && r.endUs >= now - windowUs);
     const fresh: FreshIntensity[] = [];
+    const sources = new Map<string, IntensityPeriod[]>();
     for (const zone of new Set(due.map((r) => r.zone))) {
       const mine = due.filter((r) => r.zone === zone);
       const a = await this.ask(zone, Math.min(...mine.map((r) => r.startUs)), Math.max(...mine.map((r) => r.endUs)));
       fresh.push({ zone, periods: a.periods, ...(a.marginal ? { marginal: a.marginal } : {}), fellBack: a.fellBack, failures: a.failures });
+      sources.set(zone, a.sources);
     }
     const corrected = restate(due, fresh, { nowUs: now, windowUs });
     this.counters.restated += corrected.length;
-    return corrected;
+    return { results: corrected, periods: [...new Set(corrected.map((r) => r.zone))].flatMap((z) => sources.get(z) ?? []) };
   }
 
   private async ask(zone: string, startUs: number, endUs: number): Promise<ChainAnswer & { marginal?: IntensityPeriod[] }> {
@@ -145,7 +174,10 @@ export class CarbonStage {
     if (this.o.marginal) {
       const m = await this.o.marginal.periods(zone, startUs, endUs);
       this.countFailures(m.failures);
-      if (m.periods.length > 0) answer.marginal = m.periods;
+      if (m.periods.length > 0) {
+        answer.marginal = m.periods;
+        answer.sources = [...answer.sources, ...m.sources];
+      }
     }
     return answer;
   }

@@ -5,7 +5,7 @@
 // overwrites instead of adding. Unbounded values (pid, labels) are fields.
 import { FieldType, type IPoint, type ISchemaOptions } from 'influx';
 import type { AttributionResult } from '../attribution/types.ts';
-import type { GridIntensity, HostRecord, JobCarbon } from './sink.ts';
+import type { CarbonInterval, GridIntensity, HostRecord, JobCarbon } from './sink.ts';
 
 export const PRECISION = 'u' as const;
 
@@ -17,6 +17,7 @@ export const MEASUREMENTS = {
   jobInterval: 'job_interval',
   jobMeta: 'job_meta',
   jobCarbon: 'job_carbon',
+  hostCarbon: 'host_carbon',
   gridIntensity: 'grid_intensity',
   hostInfo: 'host_info',
 } as const;
@@ -80,18 +81,40 @@ export const SCHEMAS: Omit<ISchemaOptions, 'database'>[] = [
       joules: FLOAT,
       pue: FLOAT,
       gco2e: FLOAT,
+      gco2e_software: FLOAT,
+      gco2e_wall: FLOAT,
+      energy_basis: STRING,
       basis: STRING,
       share_measured: FLOAT,
       share_estimated: FLOAT,
       share_forecast: FLOAT,
+      share_interpolated: FLOAT,
       share_static: FLOAT,
       provisional: BOOLEAN,
+      sources: STRING,
+    },
+  },
+  {
+    measurement: MEASUREMENTS.hostCarbon,
+    tags: ['host'],
+    fields: {
+      end_us: INTEGER,
+      zone: STRING,
+      zone_source: STRING,
+      pue: FLOAT,
+      joules: FLOAT,
+      gco2e: FLOAT,
+      gco2e_software: FLOAT,
+      gco2e_wall: FLOAT,
+      energy_basis: STRING,
+      provisional: BOOLEAN,
+      result: STRING,
     },
   },
   {
     measurement: MEASUREMENTS.gridIntensity,
     tags: ['zone', 'source', 'basis'],
-    fields: { end_us: INTEGER, gco2e_per_kwh: FLOAT, quality: STRING },
+    fields: { end_us: INTEGER, gco2e_per_kwh: FLOAT, quality: STRING, dataset: STRING },
   },
   {
     measurement: MEASUREMENTS.hostInfo,
@@ -241,12 +264,44 @@ export function carbonToPoint(c: JobCarbon): IPoint {
         joules: c.joules,
         pue: c.pue,
         gco2e: c.gco2e,
+        gco2e_software: c.gco2eSoftware,
+        gco2e_wall: c.gco2eWall,
+        energy_basis: c.energyBasis,
         basis: c.basis,
         share_measured: c.qualityShares.measured,
         share_estimated: c.qualityShares.estimated,
         share_forecast: c.qualityShares.forecast,
+        share_interpolated: c.qualityShares.interpolated,
         share_static: c.qualityShares.static,
         provisional: c.provisional,
+        sources: JSON.stringify(c.sources),
+      },
+      what,
+    ),
+    timestamp: checkTime(c.startUs, what),
+  };
+}
+
+/** Every field is written, the result too ('' once final): a point only replaces the fields it carries. */
+export function hostCarbonToPoint(c: CarbonInterval): IPoint {
+  const what = `carbon ${c.host}`;
+  checkTime(c.endUs, what);
+  return {
+    measurement: MEASUREMENTS.hostCarbon,
+    tags: tags({ host: c.host }),
+    fields: finite(
+      {
+        end_us: c.endUs,
+        zone: c.zone,
+        zone_source: c.zoneSource,
+        pue: c.pue,
+        joules: c.joules,
+        gco2e: c.gco2e,
+        gco2e_software: c.gco2eSoftware,
+        gco2e_wall: c.gco2eWall,
+        energy_basis: c.energyBasis,
+        provisional: c.provisional,
+        result: c.result ? JSON.stringify(c.result) : '',
       },
       what,
     ),
@@ -260,7 +315,7 @@ export function intensityToPoint(g: GridIntensity): IPoint {
   return {
     measurement: MEASUREMENTS.gridIntensity,
     tags: tags({ zone: g.zone, source: g.provider, basis: g.basis }),
-    fields: finite({ end_us: g.endUs, gco2e_per_kwh: g.gco2ePerKwh, quality: g.quality }, what),
+    fields: finite({ end_us: g.endUs, gco2e_per_kwh: g.gco2ePerKwh, quality: g.quality, dataset: g.dataset }, what),
     timestamp: checkTime(g.startUs, what),
   };
 }
@@ -284,7 +339,8 @@ const DOWNSAMPLED: Record<string, string[]> = {
   [MEASUREMENTS.unattributed]: ['joules'],
   [MEASUREMENTS.jobEnergy]: ['joules'],
   [MEASUREMENTS.jobInterval]: ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps'],
-  [MEASUREMENTS.jobCarbon]: ['joules', 'gco2e'],
+  [MEASUREMENTS.jobCarbon]: ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'],
+  [MEASUREMENTS.hostCarbon]: ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'],
 };
 
 export function quoteIdent(s: string): string {

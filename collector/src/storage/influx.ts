@@ -14,6 +14,7 @@ import {
   carbonToPoint,
   continuousQueries,
   durationSeconds,
+  hostCarbonToPoint,
   hostToPoint,
   intensityToPoint,
   quoteIdent,
@@ -21,8 +22,9 @@ import {
   resultToPoints,
   type RetentionPlan,
 } from './influx-schema.ts';
-import { byDomainDevice, checkRange, combineJobs, toSeries, type JobHostRow, type LabelSet } from './query.ts';
-import type { GridIntensity, HostRecord, HostSummary, JobCarbon, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import type { CarbonResult } from '../carbon/compute.ts';
+import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
 
 export interface InfluxConfig {
   /** e.g. http://127.0.0.1:8086 (https works too). */
@@ -156,8 +158,8 @@ export class InfluxStore implements Sink, Store {
     await this.batcher.add([hostToPoint(h)]);
   }
 
-  async writeCarbon(records: JobCarbon[]): Promise<void> {
-    await this.batcher.add(records.map(carbonToPoint));
+  async writeCarbon(c: CarbonWrite): Promise<void> {
+    await this.batcher.add([...c.jobs.map(carbonToPoint), ...c.intervals.map(hostCarbonToPoint), ...c.periods.map(intensityToPoint)]);
   }
 
   async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
@@ -353,6 +355,46 @@ export class InfluxStore implements Sink, Store {
       });
     }
     return out;
+  }
+
+  /**
+   * Sums and distinct values, then the shared combineCarbon: the same steps as
+   * the SQLite store. InfluxQL has no sum of a product, so a subquery forms
+   * joules × share per row first.
+   */
+  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+    const from = this.from(M.jobCarbon);
+    const where = `WHERE "job" = ${quoteString(jobId)}`;
+    const qualities = ['measured', 'estimated', 'forecast', 'interpolated', 'static'] as const;
+    const inner = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'].map(quoteIdent).concat(qualities.map((q) => `"joules" * "share_${q}" AS "q_${q}"`));
+    const outer = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall', ...qualities.map((q) => `q_${q}`)].map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`);
+    const [sumRows, counts, provisional, zones, bases, energyBases, sources] = await this.select([
+      `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from} ${where})`,
+      `SELECT count("gco2e") AS "n" FROM ${from} ${where}`,
+      `SELECT count("gco2e") AS "n" FROM ${from} ${where} AND "provisional" = true`,
+      ...['zone', 'basis', 'energy_basis', 'sources'].map((f) => `SELECT DISTINCT(${quoteIdent(f)}) AS "v" FROM ${from} ${where}`),
+    ]);
+    const r = sumRows![0] ?? ({} as Row);
+    const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+    const sums: CarbonSums = {
+      rows: n(counts![0]?.n),
+      joules: n(r.joules),
+      gco2e: n(r.gco2e),
+      gco2eSoftware: n(r.gco2e_software),
+      gco2eWall: n(r.gco2e_wall),
+      provisionalRows: n(provisional![0]?.n),
+      byQuality: { measured: n(r.q_measured), estimated: n(r.q_estimated), forecast: n(r.q_forecast), interpolated: n(r.q_interpolated), static: n(r.q_static) },
+    };
+    const values = (rows: Row[]) => rows.map((x) => str(x.v));
+    return combineCarbon(jobId, sums, { zones: values(zones!), bases: values(bases!), energyBases: values(energyBases!), sources: values(sources!) });
+  }
+
+  async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
+    // Intervals are short: one that ended after sinceUs started less than a day before it.
+    const rows = await this.statement(
+      `SELECT "result" FROM ${this.from(M.hostCarbon)} WHERE "provisional" = true AND "end_us" >= ${int(sinceUs)} AND time >= ${int(Math.max(0, sinceUs - 86_400_000_000))}u`,
+    );
+    return parseCarbonResults(rows.map((r) => str(r.result)).filter((t) => t !== ''));
   }
 
   async hostSeries(host: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {

@@ -1,7 +1,8 @@
 // The query layer's arithmetic, shared by the SQLite and InfluxDB stores so
 // they give the same answers: each store fetches per-(job, host) sums or
 // per-bucket energies, and these pure functions shape them into answers.
-import type { JobFilter, JobTotals, SeriesPoint } from './sink.ts';
+import type { CarbonResult } from '../carbon/compute.ts';
+import type { JobCarbonTotals, JobFilter, JobTotals, SeriesPoint } from './sink.ts';
 
 /** One job's sums over its intervals on one host, as either store aggregates them. */
 export interface JobHostRow {
@@ -135,4 +136,81 @@ export function checkRange(fromUs: number, toUs: number, stepUs: number): void {
 
 export function byDomainDevice<T extends { domain: string; device: string; source: string; quality: string }>(rows: T[]): T[] {
   return [...rows].sort((a, b) => cmp(a.domain, b.domain) || cmp(a.device, b.device) || cmp(a.source, b.source) || cmp(a.quality, b.quality));
+}
+
+/** A job's carbon rows summed, as either store aggregates them. byQuality: Σ joules × share per quality column. */
+export interface CarbonSums {
+  rows: number;
+  joules: number;
+  gco2e: number;
+  gco2eSoftware: number;
+  gco2eWall: number;
+  provisionalRows: number;
+  byQuality: { measured: number; estimated: number; forecast: number; interpolated: number; static: number };
+}
+
+/** Distinct string values over a job's carbon rows. */
+export interface CarbonDistinct {
+  zones: string[];
+  /** Stored basis values ("location_lifecycle", or several joined by "+"). */
+  bases: string[];
+  energyBases: string[];
+  /** Stored sources values: JSON lists of strings. */
+  sources: string[];
+}
+
+/** The storage column "static" is the intensity quality "static_yearly". */
+const QUALITY_OF_COLUMN = { measured: 'measured', estimated: 'estimated', forecast: 'forecast', interpolated: 'interpolated', static: 'static_yearly' } as const;
+
+const sortedSet = (xs: Iterable<string>) => [...new Set(xs)].filter((x) => x !== '').sort(cmp);
+
+/** Sums and distinct values -> the job's carbon totals; undefined when the job has no carbon rows. */
+export function combineCarbon(jobId: string, sums: CarbonSums, distinct: CarbonDistinct): JobCarbonTotals | undefined {
+  if (!(sums.rows > 0)) return undefined;
+  const kwhShareByQuality: Record<string, number> = {};
+  for (const [column, quality] of Object.entries(QUALITY_OF_COLUMN)) {
+    const j = sums.byQuality[column as keyof CarbonSums['byQuality']];
+    if (sums.joules > 0 && j > 0) kwhShareByQuality[quality] = j / sums.joules;
+  }
+  const sources: string[] = [];
+  for (const s of distinct.sources) {
+    try {
+      const list = JSON.parse(s) as unknown;
+      if (Array.isArray(list)) sources.push(...list.filter((x): x is string => typeof x === 'string'));
+    } catch {
+      // a damaged sources field loses its names, not the figure
+    }
+  }
+  const energyBases = sortedSet(distinct.energyBases);
+  return {
+    jobId,
+    intervals: sums.rows,
+    joules: sums.joules,
+    gco2e: sums.gco2e,
+    gco2eSoftware: sums.gco2eSoftware,
+    gco2eWall: sums.gco2eWall,
+    energyBasis: energyBases.length === 1 && (energyBases[0] === 'wall' || energyBases[0] === 'software') ? energyBases[0] : 'mixed',
+    bases: sortedSet(distinct.bases.flatMap((b) => b.split('+'))),
+    zones: sortedSet(distinct.zones),
+    kwhShareByQuality,
+    provisional: sums.provisionalRows > 0,
+    sources: sortedSet(sources),
+  };
+}
+
+/**
+ * Stored provisional results (JSON) -> results by host and start. A damaged
+ * one is skipped: it cannot be restated, and it must not stop the others.
+ */
+export function parseCarbonResults(texts: string[]): CarbonResult[] {
+  const out: CarbonResult[] = [];
+  for (const t of texts) {
+    try {
+      const r = JSON.parse(t) as CarbonResult;
+      if (typeof r?.host === 'string' && Number.isSafeInteger(r.startUs) && Number.isSafeInteger(r.endUs) && Array.isArray(r.periods) && Array.isArray(r.jobs) && typeof r.totals === 'object') out.push(r);
+    } catch {
+      // skipped, see above
+    }
+  }
+  return out.sort((a, b) => cmp(a.host, b.host) || a.startUs - b.startUs);
 }

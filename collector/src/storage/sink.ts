@@ -3,6 +3,7 @@
 // attribution result twice leaves exactly the same rows.
 import type { Inventory } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
+import type { CarbonResult } from '../carbon/compute.ts';
 
 export interface HostRecord {
   host: string;
@@ -22,15 +23,45 @@ export interface JobCarbon {
   startUs: number;
   endUs: number;
   zone: string;
-  /** Energy the figure is computed from (wall when metered, else software), joules. */
+  /** Energy the accounting figure is computed from (wall when metered, else software), joules. */
   joules: number;
   pue: number;
+  /** The accounting figure: gco2eWall where the host has a wall meter, gco2eSoftware otherwise. */
   gco2e: number;
-  /** "location_average", "lifecycle", "direct", "marginal". */
+  gco2eSoftware: number;
+  gco2eWall: number;
+  /** Which energy gco2e is computed from. */
+  energyBasis: 'wall' | 'software';
+  /** Intensity basis of the periods used ("location_lifecycle", "location_direct"), several joined by "+". */
   basis: string;
-  /** Fractions of gco2e by intensity quality; they sum to 1. */
-  qualityShares: { measured: number; estimated: number; forecast: number; static: number };
+  /** Fractions of `joules` by intensity quality; they sum to 1 (all 0 when joules is 0). `static` is static_yearly. */
+  qualityShares: { measured: number; estimated: number; forecast: number; interpolated: number; static: number };
   provisional: boolean;
+  /** Where the intensities came from: dataset, year and licence for static data, the provider for live data. */
+  sources: string[];
+}
+
+/**
+ * A host's carbon for one interval (all its energy, unattributed included).
+ * While provisional it carries the whole result, so restatement can
+ * recompute it from stored data alone, on any collector.
+ */
+export interface CarbonInterval {
+  host: string;
+  startUs: number;
+  endUs: number;
+  zone: string;
+  /** "config", "cloud", "collector" or "world". */
+  zoneSource: string;
+  pue: number;
+  joules: number;
+  gco2e: number;
+  gco2eSoftware: number;
+  gco2eWall: number | undefined;
+  energyBasis: 'wall' | 'software';
+  provisional: boolean;
+  /** Present while provisional (restatement input); dropped once final. */
+  result: CarbonResult | undefined;
 }
 
 /** One grid intensity period from a provider. A restated period replaces the earlier one. */
@@ -38,12 +69,43 @@ export interface GridIntensity {
   zone: string;
   /** Provider: "electricitymaps", "watttime", "ukci", "fixed", "static". */
   provider: string;
+  /** "location_lifecycle", "location_direct", "marginal". */
   basis: string;
-  /** "measured", "estimated", "forecast", "static". */
+  /** "measured", "estimated", "forecast", "interpolated", "static_yearly". */
   quality: string;
   startUs: number;
   endUs: number;
   gco2ePerKwh: number;
+  /** Dataset name, year and licence. */
+  dataset: string;
+}
+
+/** What the carbon stage writes for one batch, in one go. */
+export interface CarbonWrite {
+  jobs: JobCarbon[];
+  intervals: CarbonInterval[];
+  /** The intensity periods the figures used. */
+  periods: GridIntensity[];
+}
+
+/** A job's carbon summed over its intervals and hosts. */
+export interface JobCarbonTotals {
+  jobId: string;
+  /** Intervals (per host) that have a figure. */
+  intervals: number;
+  joules: number;
+  gco2e: number;
+  gco2eSoftware: number;
+  gco2eWall: number;
+  /** "wall", "software", or "mixed" when some hosts had a wall meter and some not. */
+  energyBasis: 'wall' | 'software' | 'mixed';
+  /** Intensity bases, sorted. */
+  bases: string[];
+  zones: string[];
+  /** Share of `joules` at each intensity quality (measured, estimated, forecast, interpolated, static_yearly); sums to 1. */
+  kwhShareByQuality: Record<string, number>;
+  provisional: boolean;
+  sources: string[];
 }
 
 export interface Sink {
@@ -51,8 +113,8 @@ export interface Sink {
   /** Resolves only once every result is durably stored. */
   write(results: AttributionResult[]): Promise<void>;
   upsertHost(h: HostRecord): Promise<void>;
-  /** Carbon figures per job and interval (optional until the carbon stage lands everywhere). */
-  writeCarbon?(records: JobCarbon[]): Promise<void>;
+  /** Carbon figures per job and host interval, with the intensity periods used, in one write. */
+  writeCarbon?(c: CarbonWrite): Promise<void>;
   writeGridIntensity?(periods: GridIntensity[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -126,4 +188,8 @@ export interface Store {
   jobSeries(jobId: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]>;
   /** Host energy per (domain, device): for checks and reports. */
   hostEnergy(host: string, fromUs?: number, toUs?: number): Promise<{ domain: string; device: string; source: string; quality: string; joules: number }[]>;
+  /** A job's carbon over all its intervals and hosts; undefined when none was computed. */
+  jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined>;
+  /** Provisional host-interval results that ended at or after sinceUs (restatement input), by host and start. */
+  provisionalCarbon(sinceUs: number): Promise<CarbonResult[]>;
 }

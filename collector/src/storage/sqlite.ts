@@ -7,8 +7,9 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
-import { byDomainDevice, checkRange, combineJobs, toSeries, type JobHostRow, type LabelSet } from './query.ts';
-import type { GridIntensity, HostRecord, HostSummary, JobCarbon, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import type { CarbonResult } from '../carbon/compute.ts';
+import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -73,9 +74,34 @@ const MIGRATIONS: string[] = [
     gco2e_per_kwh REAL NOT NULL, quality TEXT NOT NULL,
     PRIMARY KEY (zone, source, basis, start_us));
   `,
+  // 3: carbon wired in. Job rows get both energy bases' figures, an
+  // interpolated share (no quality folded into another), shares of energy
+  // instead of grams, and their sources; host_carbon holds per-interval host
+  // figures and, while provisional, the whole result for restatement. Nothing
+  // wrote job_carbon before this version; old rows, if any, keep their figure
+  // as both bases.
+  `
+  ALTER TABLE job_carbon ADD COLUMN share_interpolated REAL NOT NULL DEFAULT 0;
+  ALTER TABLE job_carbon ADD COLUMN gco2e_software REAL NOT NULL DEFAULT 0;
+  ALTER TABLE job_carbon ADD COLUMN gco2e_wall REAL NOT NULL DEFAULT 0;
+  ALTER TABLE job_carbon ADD COLUMN energy_basis TEXT NOT NULL DEFAULT 'software';
+  ALTER TABLE job_carbon ADD COLUMN sources TEXT NOT NULL DEFAULT '[]';
+  UPDATE job_carbon SET gco2e_software = gco2e, gco2e_wall = gco2e;
+  CREATE INDEX job_carbon_job ON job_carbon (job_id, start_us);
+  ALTER TABLE grid_intensity ADD COLUMN dataset TEXT NOT NULL DEFAULT '';
+  CREATE TABLE host_carbon (
+    host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+    zone TEXT NOT NULL, zone_source TEXT NOT NULL, pue REAL NOT NULL, joules REAL NOT NULL,
+    gco2e REAL NOT NULL, gco2e_software REAL NOT NULL, gco2e_wall REAL, energy_basis TEXT NOT NULL,
+    provisional INTEGER NOT NULL, result TEXT NOT NULL,
+    PRIMARY KEY (host, start_us));
+  CREATE INDEX host_carbon_provisional ON host_carbon (provisional, end_us);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+const BUSY_TIMEOUT_MS = 5000;
+const CARBON_BUSY_TIMEOUT_MS = 200;
 
 export class SqliteStore implements Sink, Store {
   readonly name = 'sqlite';
@@ -86,7 +112,7 @@ export class SqliteStore implements Sink, Store {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
     // WAL + FULL: a committed transaction survives a crash, so acks after it are honest.
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
     try {
       migrate(this.db);
     } catch (err) {
@@ -102,8 +128,10 @@ export class SqliteStore implements Sink, Store {
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      carbon: p('INSERT OR REPLACE INTO job_carbon VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      intensity: p('INSERT OR REPLACE INTO grid_intensity VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      carbon: p(`INSERT OR REPLACE INTO job_carbon (host, start_us, end_us, job_id, zone, joules, pue, gco2e, gco2e_software, gco2e_wall, energy_basis, basis,
+        share_measured, share_estimated, share_forecast, share_interpolated, share_static, provisional, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      hostCarbon: p('INSERT OR REPLACE INTO host_carbon VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      intensity: p('INSERT OR REPLACE INTO grid_intensity (zone, source, basis, start_us, end_us, gco2e_per_kwh, quality, dataset) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       host: p(`INSERT INTO hosts VALUES (?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET
         agent_version = excluded.agent_version, inventory = excluded.inventory,
         last_seen_us = max(hosts.last_seen_us, excluded.last_seen_us)`),
@@ -142,19 +170,40 @@ export class SqliteStore implements Sink, Store {
     this.stmts.host!.run(h.host, h.agentVersion, JSON.stringify(h.inventory), h.seenUs, h.seenUs);
   }
 
-  async writeCarbon(records: JobCarbon[]): Promise<void> {
+  /**
+   * node:sqlite waits for a lock synchronously: carbon waits briefly, so a
+   * locked file never stalls ingest for long on its account (the carbon
+   * pipeline retries later).
+   */
+  async writeCarbon(c: CarbonWrite): Promise<void> {
+    this.db.exec(`PRAGMA busy_timeout = ${CARBON_BUSY_TIMEOUT_MS}`);
+    try {
+      this.writeCarbonRows(c);
+    } finally {
+      if (this.db.isOpen) this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  private writeCarbonRows(c: CarbonWrite): void {
+    const s = this.stmts;
     this.transaction(() => {
-      for (const c of records) {
-        const q = c.qualityShares;
-        this.stmts.carbon!.run(c.host, c.startUs, c.endUs, c.jobId, c.zone, c.joules, c.pue, c.gco2e, c.basis, q.measured, q.estimated, q.forecast, q.static, c.provisional ? 1 : 0);
+      for (const j of c.jobs) {
+        const q = j.qualityShares;
+        s.carbon!.run(j.host, j.startUs, j.endUs, j.jobId, j.zone, j.joules, j.pue, j.gco2e, j.gco2eSoftware, j.gco2eWall, j.energyBasis, j.basis, q.measured, q.estimated, q.forecast, q.interpolated, q.static, j.provisional ? 1 : 0, JSON.stringify(j.sources));
       }
+      for (const h of c.intervals) {
+        s.hostCarbon!.run(h.host, h.startUs, h.endUs, h.zone, h.zoneSource, h.pue, h.joules, h.gco2e, h.gco2eSoftware, h.gco2eWall ?? null, h.energyBasis, h.provisional ? 1 : 0, h.result ? JSON.stringify(h.result) : '');
+      }
+      this.intensityRows(c.periods);
     });
   }
 
   async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
-    this.transaction(() => {
-      for (const g of periods) this.stmts.intensity!.run(g.zone, g.provider, g.basis, g.startUs, g.endUs, g.gco2ePerKwh, g.quality);
-    });
+    this.transaction(() => this.intensityRows(periods));
+  }
+
+  private intensityRows(periods: GridIntensity[]): void {
+    for (const g of periods) this.stmts.intensity!.run(g.zone, g.provider, g.basis, g.startUs, g.endUs, g.gco2ePerKwh, g.quality, g.dataset);
   }
 
   private transaction(fn: () => void): void {
@@ -265,6 +314,35 @@ export class SqliteStore implements Sink, Store {
       }
     }
     return combineJobs(perHost, labelSets, filter);
+  }
+
+  /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
+  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+    const r = this.db
+      .prepare(
+        `SELECT count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
+          sum(provisional) AS provisional, sum(joules * share_measured) AS q_measured, sum(joules * share_estimated) AS q_estimated,
+          sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static
+        FROM job_carbon WHERE job_id = ?`,
+      )
+      .get(jobId) as Record<string, number | null>;
+    const n = (k: string) => r[k] ?? 0;
+    const sums: CarbonSums = {
+      rows: n('n'),
+      joules: n('joules'),
+      gco2e: n('gco2e'),
+      gco2eSoftware: n('gco2e_software'),
+      gco2eWall: n('gco2e_wall'),
+      provisionalRows: n('provisional'),
+      byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
+    };
+    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE job_id = ?`).all(jobId) as { v: string }[]).map((x) => x.v);
+    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
+  }
+
+  async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
+    const rows = this.db.prepare("SELECT result FROM host_carbon WHERE provisional = 1 AND end_us >= ? AND result != '' ORDER BY host, start_us").all(sinceUs) as { result: string }[];
+    return parseCarbonResults(rows.map((r) => r.result));
   }
 
   async hostSeries(host: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]> {

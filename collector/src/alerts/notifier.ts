@@ -1,0 +1,146 @@
+// What a notifier receives and the one interface every notifier implements,
+// plus the pieces they share: the alert's identity and content (pure), and
+// HTTP delivery with retries and exponential backoff.
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AlertRule, Metric, RetryConfig } from './rules.ts';
+
+/** One alert as Alertmanager's API v2 (and its webhook payload) shapes it. */
+export interface Notification {
+  status: 'firing' | 'resolved';
+  /** Deterministic: the same on every collector for the same (rule, job, episode). */
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** RFC 3339. */
+  startsAt: string;
+  /** RFC 3339; for a resolved alert, when it resolved. */
+  endsAt: string | undefined;
+  generatorURL: string;
+}
+
+export interface Notifier {
+  readonly name: string;
+  /** Firing alerts are posted again this often while they fire (Alertmanager); undefined: once. */
+  readonly resendIntervalS: number | undefined;
+  /** Resolves once the receiver accepted them; rejects after the last retry. */
+  send(alerts: Notification[]): Promise<void>;
+}
+
+export const UNITS: Record<Metric, string> = { gco2e: 'gCO2e', kwh: 'kWh', watts: 'W', gco2e_per_h: 'gCO2e/h', grid_intensity: 'gCO2e/kWh' };
+
+const DESCRIPTIONS: Record<Metric, string> = {
+  gco2e: 'cumulative emissions',
+  kwh: 'cumulative energy',
+  watts: 'power',
+  gco2e_per_h: 'emission rate',
+  grid_intensity: 'grid carbon intensity',
+};
+
+export function fingerprint(ruleId: string, jobId: string, episode: number): string {
+  return createHash('sha256').update(`${ruleId}\u0000${jobId}\u0000${episode}`).digest('hex').slice(0, 16);
+}
+
+function round(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+export interface AlertContent {
+  rule: AlertRule;
+  jobId: string;
+  episode: number;
+  value: number;
+  hosts: string[];
+  jobLabels: Record<string, string>;
+  startsAtUs: number;
+  /** Only for resolved alerts. */
+  endsAtUs: number | undefined;
+  generatorUrl: string;
+}
+
+function rfc3339(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString();
+}
+
+/**
+ * The notification for an alert. Labels depend only on (rule, job), so the
+ * resolved notification matches the firing one (Alertmanager identifies an
+ * alert by its label set); what varies goes into annotations.
+ */
+export function toNotification(status: Notification['status'], a: AlertContent): Notification {
+  const unit = UNITS[a.rule.metric];
+  const fill = (s: string) =>
+    s
+      .replaceAll('{job}', a.jobId)
+      .replaceAll('{rule}', a.rule.id)
+      .replaceAll('{value}', round(a.value))
+      .replaceAll('{threshold}', round(a.rule.threshold))
+      .replaceAll('{unit}', unit);
+  const summary = fill(a.rule.summary ?? `Job {job}: ${DESCRIPTIONS[a.rule.metric]} {value} {unit} is above {threshold} {unit}`);
+  const url = a.generatorUrl.replaceAll('{job}', encodeURIComponent(a.jobId)).replaceAll('{rule}', encodeURIComponent(a.rule.id));
+  return {
+    status,
+    fingerprint: fingerprint(a.rule.id, a.jobId, a.episode),
+    labels: { alertname: a.rule.id, job: a.jobId, severity: a.rule.severity, metric: a.rule.metric, source: 'wattprint' },
+    annotations: {
+      summary,
+      value: round(a.value),
+      threshold: round(a.rule.threshold),
+      unit,
+      hosts: a.hosts.join(','),
+      job_labels: JSON.stringify(a.jobLabels),
+      episode: String(a.episode),
+    },
+    startsAt: rfc3339(a.startsAtUs),
+    endsAt: a.endsAtUs === undefined ? undefined : rfc3339(a.endsAtUs),
+    generatorURL: url,
+  };
+}
+
+/** Delay before retry `attempt` (0-based): doubling from initialMs, capped at maxMs, with jitter in [50%, 100%]. */
+export function retryDelayMs(attempt: number, r: RetryConfig, random: () => number = Math.random): number {
+  const base = Math.min(r.maxMs, r.initialMs * 2 ** Math.min(attempt, 40));
+  return Math.round(base * (0.5 + 0.5 * random()));
+}
+
+/** Worth another try: network errors, timeouts, 429 and 5xx. Other 4xx mean the request itself is wrong. */
+export function retryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+export class DeliveryError extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean) {
+    super(message);
+    this.retryable = retryable;
+  }
+}
+
+/** POSTs JSON, retrying with backoff; the error names the URL, the status and the reply. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  opts: { headers: Record<string, string>; retry: RetryConfig; timeoutMs?: number; what: string; log?: (m: string) => void },
+): Promise<void> {
+  const payload = JSON.stringify(body);
+  let last: DeliveryError | undefined;
+  for (let attempt = 0; attempt < opts.retry.attempts; attempt++) {
+    if (attempt > 0) await sleep(retryDelayMs(attempt - 1, opts.retry));
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...opts.headers },
+        body: payload,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      });
+      const text = await res.text();
+      if (res.ok) return;
+      last = new DeliveryError(`${opts.what}: POST ${url} answered ${res.status}: ${text.slice(0, 200)}`, retryableStatus(res.status));
+    } catch (err) {
+      last = new DeliveryError(`${opts.what}: POST ${url} failed: ${(err as Error).message}`, true);
+    }
+    if (!last.retryable) break;
+    opts.log?.(`${last.message} (attempt ${attempt + 1} of ${opts.retry.attempts})`);
+  }
+  throw last ?? new DeliveryError(`${opts.what}: no attempt made`, false);
+}

@@ -1,0 +1,211 @@
+// The provisioned Grafana dashboards against a real InfluxDB holding what the
+// collector's InfluxDB sink wrote (attribution results of real reports, hosts,
+// carbon and grid intensity). Every template variable query and every panel
+// query is run the way Grafana's InfluxQL datasource runs it: variables,
+// $timeFilter and $__interval substituted, multi-value variables as regex
+// alternatives. Every panel must return rows; a few figures are checked
+// against the attribution results.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
+import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
+import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
+import { REPO } from '../helpers/processes.ts';
+import { seed } from './seed.ts';
+import { parseYaml } from './yaml.ts';
+
+const GRAFANA = path.join(REPO, 'deploy/grafana');
+const DASHBOARDS = path.join(GRAFANA, 'dashboards');
+
+interface Target { refId: string; query: string; rawQuery: boolean; resultFormat: string; datasource: { type: string; uid: string } }
+interface Panel { id: number; type: string; title: string; interval?: string; datasource: { type: string; uid: string }; targets: Target[] }
+interface Variable { name: string; type: string; query: string; regex: string; multi: boolean; includeAll: boolean; sort: number; datasource: { uid: string } }
+interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] } }
+
+const dashboards: [string, Dashboard][] = fs
+  .readdirSync(DASHBOARDS)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => [f, JSON.parse(fs.readFileSync(path.join(DASHBOARDS, f), 'utf8')) as Dashboard]);
+
+type Series = { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] };
+
+// ---- Grafana's InfluxQL interpolation, as its datasource does it ----------
+
+/** Grafana escapes regex metacharacters of multi-value variables and joins them as (a|b). */
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
+}
+
+function formatValue(v: Variable, values: string[]): string {
+  if (!v.multi && !v.includeAll) return values[0] ?? '';
+  const escaped = values.map(escapeRegex);
+  return escaped.length === 1 ? escaped[0]! : `(${escaped.join('|')})`;
+}
+
+function durationMs(d: string): number {
+  const m = /^>?(\d+)(ms|s|m|h|d)$/.exec(d);
+  if (!m) throw new Error(`bad interval ${d}`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms']!;
+}
+
+interface Range { fromMs: number; toMs: number }
+
+function interpolate(q: string, vars: Map<string, string>, range: Range, intervalMs: number): string {
+  let out = q
+    .replaceAll('$timeFilter', `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`)
+    .replaceAll('$__interval_ms', String(intervalMs))
+    .replaceAll('$__interval', `${intervalMs}ms`);
+  out = out.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a?: string, b?: string, c?: string) => {
+    const name = a ?? b ?? c!;
+    if (!vars.has(name)) throw new Error(`query uses $${name}, which is not a variable of the dashboard: ${q}`);
+    return vars.get(name)!;
+  });
+  return out;
+}
+
+describe('Grafana dashboards on a real InfluxDB', () => {
+  let influxd: Influxd;
+  let store: InfluxStore;
+  let results: AttributionResult[];
+  let range: Range;
+  const DB = 'wattprint';
+
+  const query = async (q: string): Promise<Series[]> => {
+    const res = await request(influxd.port, 'POST', `/query?db=${DB}&epoch=ms`, `q=${encodeURIComponent(q)}`);
+    assert.equal(res.status, 200, `${q}\n${res.body}`);
+    const body = JSON.parse(res.body) as { results: { error?: string; series?: Series[] }[] };
+    assert.equal(body.results[0]?.error, undefined, `InfluxDB refused: ${q}`);
+    return body.results[0]?.series ?? [];
+  };
+
+  /** Options of each variable in order, as Grafana's metricFindQuery + regex + sort give them; All is selected where offered. */
+  const resolveVariables = async (d: Dashboard): Promise<Map<string, string>> => {
+    const vars = new Map<string, string>();
+    for (const v of d.templating.list) {
+      assert.equal(v.type, 'query', `${d.uid} $${v.name}`);
+      assert.equal(v.datasource.uid, 'wattprint-influxdb');
+      const q = interpolate(v.query, vars, range, 10_000);
+      const isValueFirst = /show field keys|show retention policies/i.test(q);
+      const found = new Set<string>();
+      for (const s of await query(q)) for (const row of s.values) found.add(String(isValueFirst ? row[0] : row[1] ?? row[0]));
+      let options = [...found];
+      if (v.regex) {
+        const body = /^\/(.*)\/([gimsuy]*)$/.exec(v.regex);
+        assert.ok(body, `${d.uid} $${v.name}: regex ${v.regex} is not /.../`);
+        const re = new RegExp(body[1]!, body[2]);
+        options = options.flatMap((o) => {
+          const m = re.exec(o);
+          return m ? [m[1] ?? m[0]] : [];
+        });
+      }
+      options = [...new Set(options)];
+      if (v.sort === 1) options.sort();
+      assert.ok(options.length > 0, `${d.uid}: variable $${v.name} has no options (query: ${q})`);
+      vars.set(v.name, formatValue(v, v.includeAll ? options : options.slice(0, 1)));
+    }
+    return vars;
+  };
+
+  before(async () => {
+    influxd = await startInfluxd();
+    store = await InfluxStore.open({ url: influxd.url, database: DB, flushIntervalMs: 5 });
+    const endUs = Math.floor(Date.now() / 10_000) * 10_000_000 - 10_000_000;
+    results = await seed(store, endUs, 3);
+    await store.flush();
+    range = { fromMs: Math.min(...results.map((r) => r.startUs)) / 1000 - 60_000, toMs: endUs / 1000 + 60_000 };
+  });
+  after(async () => {
+    await store?.close();
+    await influxd?.close();
+  });
+
+  test('the datasource is InfluxQL on the database the collector writes, with the uid every panel uses', () => {
+    const ds = parseYaml(fs.readFileSync(path.join(GRAFANA, 'provisioning/datasources/wattprint.yaml'), 'utf8')) as {
+      apiVersion: number;
+      datasources: { uid: string; type: string; access: string; url: string; jsonData: { dbName: string; httpMode: string } }[];
+    };
+    assert.equal(ds.apiVersion, 1);
+    const [influx] = ds.datasources;
+    assert.equal(influx?.type, 'influxdb');
+    assert.equal(influx?.uid, 'wattprint-influxdb');
+    assert.equal(influx?.access, 'proxy');
+    assert.equal(influx?.jsonData.dbName, 'wattprint');
+    const providers = parseYaml(fs.readFileSync(path.join(GRAFANA, 'provisioning/dashboards/wattprint.yaml'), 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+    assert.equal(providers.providers[0]?.type, 'file');
+  });
+
+  test('dashboards: unique uids, panel ids and titles; raw InfluxQL targets on the provisioned datasource', () => {
+    assert.deepEqual(dashboards.map(([f]) => f), ['cluster.json', 'gpu-models.json', 'host.json', 'job.json']);
+    assert.equal(new Set(dashboards.map(([, d]) => d.uid)).size, dashboards.length);
+    for (const [f, d] of dashboards) {
+      assert.ok(d.panels.length >= 4, f);
+      assert.equal(new Set(d.panels.map((p) => p.id)).size, d.panels.length, `${f}: panel ids`);
+      assert.equal(new Set(d.panels.map((p) => p.title)).size, d.panels.length, `${f}: panel titles`);
+      for (const p of d.panels) {
+        assert.equal(p.datasource.uid, 'wattprint-influxdb', `${f} ${p.title}`);
+        assert.ok(p.targets.length > 0, `${f} ${p.title} has no query`);
+        for (const t of p.targets) {
+          assert.equal(t.rawQuery, true, `${f} ${p.title}`);
+          assert.equal(t.datasource.uid, 'wattprint-influxdb');
+          // Aggregations over time must follow the time picker.
+          if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter/, `${f} ${p.title}`);
+        }
+      }
+    }
+    const vars = (uid: string) => dashboards.find(([, d]) => d.uid === uid)![1].templating.list.map((v) => v.name);
+    assert.deepEqual(vars('wattprint-cluster'), ['host', 'zone']);
+    assert.deepEqual(vars('wattprint-job'), ['job', 'job_zone']);
+    assert.deepEqual(vars('wattprint-host'), ['host', 'host_zone']);
+    assert.deepEqual(vars('wattprint-gpu-models'), ['gpu_model', 'gpu_hosts']);
+  });
+
+  for (const [file, dashboard] of dashboards) {
+    test(`${file}: every variable has options and every panel returns rows`, async () => {
+      const vars = await resolveVariables(dashboard);
+      const empty: string[] = [];
+      for (const p of dashboard.panels) {
+        for (const t of p.targets) {
+          const q = interpolate(t.query, vars, range, Math.max(10_000, p.interval ? durationMs(p.interval) : 0));
+          const series = await query(q);
+          const values = series.flatMap((s) => s.values.flatMap((row) => row.slice(1).filter((v) => v !== null)));
+          if (values.length === 0) empty.push(`${p.title} [${t.refId}]: ${q}`);
+        }
+      }
+      assert.deepEqual(empty, [], 'panels without rows');
+    });
+  }
+
+  test('figures: top jobs by energy, power now, a job\'s wall/software and energy per token match the attribution', async () => {
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
+    const run = async (d: Dashboard, title: string) => {
+      const p = d.panels.find((x) => x.title === title)!;
+      return query(interpolate(p.targets[0]!.query, await resolveVariables(d), range, 30_000));
+    };
+    const wall = new Map<string, number>();
+    for (const r of results) for (const j of r.jobs) wall.set(j.jobId, (wall.get(j.jobId) ?? 0) + j.wallJoules);
+    const top = await run(cluster, 'Top jobs by energy');
+    const rows = top[0]!.values.map((v) => ({ job: String(v[top[0]!.columns.indexOf('job')]), kWh: Number(v[top[0]!.columns.indexOf('kWh')]) }));
+    assert.deepEqual(rows.map((r) => r.job).sort(), [...wall.keys()].sort());
+    for (const r of rows) assert.ok(Math.abs(r.kWh - wall.get(r.job)! / 3.6e6) < 1e-12, `${r.job}: ${r.kWh} kWh`);
+
+    const latest = new Map<string, AttributionResult>();
+    for (const r of results) if ((latest.get(r.host)?.startUs ?? -1) < r.startUs) latest.set(r.host, r);
+    const wantW = [...latest.values()].reduce((s, r) => s + r.hostSoftwareJoules / ((r.endUs - r.startUs) / 1e6), 0);
+    const now = await run(cluster, 'Power now (software)');
+    assert.ok(Math.abs(Number(now[0]!.values[0]![1]) - wantW) < 1e-6, `power now ${now[0]!.values[0]![1]} W, want ${wantW} W`);
+
+    // The job variable's first option is ft-mnli, on both hosts.
+    const mnli = results.flatMap((r) => r.jobs.filter((j) => j.jobId === 'ft-mnli'));
+    const ratio = await run(job, 'Wall / software');
+    const wantRatio = mnli.reduce((s, j) => s + j.wallJoules, 0) / mnli.reduce((s, j) => s + j.softwareJoules, 0);
+    assert.ok(Math.abs(Number(ratio[0]!.values[0]![1]) - wantRatio) < 1e-12);
+    assert.ok(wantRatio > 1, 'ft-mnli runs on the metered host: wall above software');
+    const perToken = await run(job, 'Energy per 1M tokens');
+    const wantPerToken = (mnli.reduce((s, j) => s + j.wallJoules, 0) / mnli.reduce((s, j) => s + j.tokens, 0)) * 1e6;
+    assert.ok(Math.abs(Number(perToken[0]!.values[0]![1]) / wantPerToken - 1) < 1e-12);
+  });
+});
