@@ -263,6 +263,7 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
       await endpoint?.close();
       uplink.stop();
       spool.close();
+      scanner.close();
       for (const s of sources) await s.close?.();
     },
   };

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { ProcScanner } from '../src/procfs/scanner.ts';
 import { parsePidStat, parseProcStat, parseCgroup } from '../src/procfs/parse.ts';
@@ -123,6 +124,27 @@ test('a child and its workers vanishing in the same interval are not counted twi
     assert.equal(Math.round(total * 100), 12);
     assert.equal(r.processes.find((p) => p.pid === 1000)!.cpuSeconds, 0.01);
     assert.equal(r.processes.find((p) => p.pid === 1001)!.exited, true);
+  } finally {
+    f.remove();
+  }
+});
+
+test('kept /proc/<pid>/stat descriptors and the open-per-scan path agree; gone processes release theirs', () => {
+  const f = new ProcFixture();
+  try {
+    for (let i = 0; i < 5; i++) f.put({ pid: 50 + i, comm: `p${i}`, ppid: 1, utime: 10 * i, stime: 0, starttime: 100 + i });
+    const scanners = [0, 2, 100].map((maxOpenFiles) => new ProcScanner({ procfsRoot: f.root, maxOpenFiles, includeIdle: true }));
+    for (const s of scanners) s.scan();
+    f.tick(1, 1);
+    for (let i = 0; i < 5; i++) f.put({ pid: 50 + i, comm: `p${i}`, ppid: 1, utime: 10 * i + i + 1, stime: 1, starttime: 100 + i });
+    f.kill(52);
+    const results = scanners.map((s) => byPid(s.scan().processes));
+    assert.deepEqual(results[0], { 50: 0.02, 51: 0.03, 53: 0.05, 54: 0.06 });
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[2], results[0]);
+    const fds = fs.readdirSync('/proc/self/fd').length;
+    for (const s of scanners) s.close();
+    assert.ok(fs.readdirSync('/proc/self/fd').length <= fds - 4, 'close() released the kept descriptors');
   } finally {
     f.remove();
   }

@@ -53,6 +53,8 @@ export interface ScannerOptions {
   jobLabels?: (jobId: string) => Record<string, string> | undefined;
   /** Report processes with no CPU time and no job as well (default false). */
   includeIdle?: boolean;
+  /** /proc/<pid>/stat descriptors kept open across scans (0 disables); stay under RLIMIT_NOFILE. */
+  maxOpenFiles?: number;
 }
 
 export class ProcScanner {
@@ -66,6 +68,9 @@ export class ProcScanner {
   private tracked = new Map<string, Tracked>();
   private lastHost: HostCpuTimes | undefined;
   private lastUptimeTicks = -1;
+  private readonly statFds = new Map<string, number>();
+  private readonly statBuf = Buffer.alloc(4096);
+  private readonly maxOpenFiles: number;
 
   constructor(opts: ScannerOptions = {}) {
     this.root = opts.procfsRoot ?? '/proc';
@@ -75,6 +80,7 @@ export class ProcScanner {
     this.registrations = opts.registrations ?? (() => undefined);
     this.jobLabels = opts.jobLabels ?? (() => undefined);
     this.includeIdle = opts.includeIdle ?? false;
+    this.maxOpenFiles = opts.maxOpenFiles ?? defaultMaxOpenFiles();
   }
 
   scan(): ScanResult {
@@ -98,12 +104,8 @@ export class ProcScanner {
     for (const name of entries) {
       if (!isPid(name)) continue;
       const dir = path.join(this.root, name);
-      let statText: string;
-      try {
-        statText = fs.readFileSync(path.join(dir, 'stat'), 'utf8');
-      } catch {
-        continue; // exited between readdir and read
-      }
+      const statText = this.readStat(name, dir);
+      if (statText === undefined) continue; // exited between readdir and read
       const st = parsePidStat(statText);
       if (!st) {
         problems.push(`${dir}/stat: unparseable`);
@@ -230,7 +232,62 @@ export class ProcScanner {
     if (host) this.lastHost = host;
     if (uptimeTicks >= 0) this.lastUptimeTicks = uptimeTicks;
     this.tracked = seen;
+    // Descriptors of processes that are gone would read nothing new.
+    for (const [pid, fd] of this.statFds) {
+      if (!byPid.has(Number(pid))) {
+        fs.closeSync(fd);
+        this.statFds.delete(pid);
+      }
+    }
     return { processes, cpuBusySeconds: busy, cpuIdleSeconds: idle, cpuCount: host?.cpuCount ?? 1, baseline, problems };
+  }
+
+  /**
+   * /proc/<pid>/stat, through a descriptor kept open across scans where the
+   * budget allows: one pread per process per interval instead of open, read
+   * and close. A kept descriptor of a process that exited fails with ESRCH
+   * (or reads nothing), and the pid is opened afresh: a reused PID is a new
+   * process, found again by its start time.
+   */
+  private readStat(pid: string, dir: string): string | undefined {
+    const kept = this.statFds.get(pid);
+    if (kept !== undefined) {
+      try {
+        const n = fs.readSync(kept, this.statBuf, 0, this.statBuf.length, 0);
+        if (n > 0) return this.statBuf.toString('latin1', 0, n);
+      } catch {
+        /* exited: reopen below */
+      }
+      fs.closeSync(kept);
+      this.statFds.delete(pid);
+    }
+    if (this.statFds.size < this.maxOpenFiles) {
+      let fd: number;
+      try {
+        fd = fs.openSync(path.join(dir, 'stat'), 'r');
+      } catch {
+        return undefined;
+      }
+      try {
+        const n = fs.readSync(fd, this.statBuf, 0, this.statBuf.length, 0);
+        this.statFds.set(pid, fd);
+        return this.statBuf.toString('latin1', 0, n);
+      } catch {
+        fs.closeSync(fd);
+        return undefined;
+      }
+    }
+    try {
+      return fs.readFileSync(path.join(dir, 'stat'), 'latin1');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Closes the descriptors kept across scans. */
+  close(): void {
+    for (const fd of this.statFds.values()) fs.closeSync(fd);
+    this.statFds.clear();
   }
 
   private readHost(problems: string[]): HostCpuTimes | undefined {
@@ -277,6 +334,18 @@ export class ProcScanner {
       t.env = undefined; // other users' environ needs CAP_SYS_PTRACE
     }
   }
+}
+
+/** The soft RLIMIT_NOFILE from /proc/self/limits, less room for sockets, the spool and NVML. */
+function defaultMaxOpenFiles(): number {
+  try {
+    const m = fs.readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+(\d+|unlimited)/m);
+    const soft = m?.[1] === 'unlimited' ? 1 << 20 : Number(m?.[1]);
+    if (Number.isFinite(soft)) return Math.max(Math.min(soft - 256, 1 << 16), 0);
+  } catch {
+    /* not Linux */
+  }
+  return 768;
 }
 
 function isPid(name: string): boolean {
