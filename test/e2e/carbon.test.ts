@@ -222,14 +222,14 @@ test('wattprint measure (in-process) waits for the carbon of its last intervals;
   const follower = setInterval(() => rapl.advance('intel-rapl:0', 500_000n), 20);
   cleanups.push(() => clearInterval(follower));
   const state = path.join(dir, 'measure-state');
-  // A slow grid API (every answer 300 ms late, final values): carbon lags ingest,
+  // A slow grid API (every answer 25 ms late, final values): carbon lags ingest,
   // so a report read without waiting would miss the last intervals.
   const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const hours: EmRow[] = [-2, -1, 0, 1, 2].map((h) => ({ datetime: new Date(hour + h * 3_600_000).toISOString(), carbonIntensity: 475, isEstimated: false }));
   const em = await startElectricityMapsFake({ token: 'em-token', rows: {}, nowMs: () => Date.now() });
   cleanups.push(() => em.close());
   // history answers {history}, past-range {data}: this body serves both.
-  for (let i = 0; i < 500; i++) em.faults.push({ status: 200, body: { zone: 'US-PIT', history: hours, data: hours }, delayMs: 300 });
+  for (let i = 0; i < 500; i++) em.faults.push({ status: 200, body: { zone: 'US-PIT', history: hours, data: hours }, delayMs: 25 });
   const carbonFile = path.join(dir, 'carbon-measure.json');
   fs.writeFileSync(carbonFile, JSON.stringify({ providers: [{ type: 'electricitymaps', token: 'em-token', baseUrl: em.url }], cacheTtlSeconds: 0 }));
   const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {

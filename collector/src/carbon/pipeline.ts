@@ -44,7 +44,8 @@ export class CarbonPipeline {
   private readonly o: CarbonPipelineOptions;
   private readonly log: (m: string) => void;
   private readonly now: () => number;
-  private readonly inventories = new Map<string, Inventory>();
+  /** undefined: a host known to have no inventory (not looked up again until its Hello). */
+  private readonly inventories = new Map<string, Inventory | undefined>();
   private tail: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly retries = new Set<NodeJS.Timeout>();
@@ -126,6 +127,7 @@ export class CarbonPipeline {
     if (!this.inventories.has(host)) {
       // Hello comes first on every stream; this is for a host seen only through the store.
       for (const h of await this.o.store.listHosts()) if (!this.inventories.has(h.host)) this.inventories.set(h.host, h.inventory);
+      if (!this.inventories.has(host)) this.inventories.set(host, undefined);
     }
     return this.inventories.get(host);
   }
