@@ -13,6 +13,7 @@ import { InfluxStore, type InfluxConfig } from './storage/influx.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { JobRegistryStore } from './jobs/registry.ts';
+import { BaselineLearner } from './attribution/baseline.ts';
 import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePolicy } from './attribution/attribute.ts';
 import type { Report } from '@wattprint/proto';
 import { loadTokens } from './api/auth.ts';
@@ -107,7 +108,19 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   // are configured, not learnt in memory: two collectors, or a replay, must
   // attribute the same report the same way.
   const policy = { idle: cfg.idlePolicy ?? DEFAULT_POLICY.idle };
-  const context = (r: Report): AttributionContext => ({
+  // The learner only suggests baselines (GET /v1/hosts/:host) for operators to pin.
+  const learner = new BaselineLearner();
+  for (const [host, b] of Object.entries(cfg.baselines ?? {})) {
+    for (const [key, watts] of Object.entries(b)) {
+      const slash = key.indexOf('/');
+      learner.configure(host, key.slice(0, slash), key.slice(slash + 1), watts);
+    }
+  }
+  const context = (r: Report): AttributionContext => {
+    learner.observe(r);
+    return attributionContext(r);
+  };
+  const attributionContext = (r: Report): AttributionContext => ({
     policy,
     baseline: cfg.baselines?.[r.host ?? ''],
     registrations: registry.processesFor(r.host ?? '').map((p) => ({ host: p.host, pid: p.pid, startTimeUs: p.startTimeUs || undefined, fromUs: p.fromUs, toUs: p.toUs, jobId: p.jobId, labels: registry.get(p.jobId)?.labels })),
@@ -134,7 +147,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       return undefined;
     }
   };
-  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor });
+  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host) });
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;

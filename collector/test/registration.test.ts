@@ -19,7 +19,7 @@ after(async () => {
 
 test('an API registration (host, pid, window) places an unresolved process in its job', async () => {
   fs.writeFileSync(path.join(dir, 'tokens.json'), JSON.stringify([{ name: 'ops', token: 't'.repeat(32), scopes: ['admin'] }]));
-  collector = await startCollector({ grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(dir, 'c.db'), plaintext: true, tokensFile: path.join(dir, 'tokens.json'), idlePolicy: 'unattributed' }, () => {});
+  collector = await startCollector({ grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(dir, 'c.db'), plaintext: true, tokensFile: path.join(dir, 'tokens.json'), idlePolicy: 'unattributed', baselines: { n1: { 'package/package-0': 12 } } }, () => {});
   const api = `http://127.0.0.1:${collector.httpPort}`;
   const headers = { authorization: `Bearer ${'t'.repeat(32)}`, 'content-type': 'application/json' };
   const now = Date.now() * 1000;
@@ -57,8 +57,11 @@ test('an API registration (host, pid, window) places an unresolved process in it
 
   const report = (await (await fetch(`${api}/v1/jobs/notebook-7`, { headers })).json()) as { labels: Record<string, string>; energy: { softwareKwh: number; idleKwh: number } };
   assert.equal(report.labels.task, 'imdb');
-  // With idle left unattributed, the job's share is at most 3/4 of the package energy and more than nothing.
+  // Configured baseline 12 W over 1 s: 12 J idle (left unattributed by the policy), 28 J dynamic
+  // split by CPU time: the registered process ran 0.75 of the 1 s busy, so its job gets 21 J.
   const j = report.energy.softwareKwh * 3.6e6;
-  assert.ok(j > 0 && j <= 30 + 1e-9, `job got ${j} J`);
+  assert.ok(Math.abs(j - 21) < 1e-9, `job got ${j} J`);
   assert.equal(report.energy.idleKwh, 0, 'idle policy "unattributed" from the collector config');
+  const host = (await (await fetch(`${api}/v1/hosts/n1`, { headers })).json()) as { idleBaseline: { key: string; watts: number; source: string }[] };
+  assert.deepEqual(host.idleBaseline.map((b) => [b.key, b.watts, b.source]), [['package/package-0', 12, 'configured']]);
 });

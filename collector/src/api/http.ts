@@ -9,6 +9,7 @@ import type { JobRegistryStore } from '../jobs/registry.ts';
 import { authorize, type Scope, type TokenEntry } from './auth.ts';
 import type { SelfTelemetry } from '../telemetry/metrics.ts';
 import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
+import type { BaselineEntry } from '../attribution/baseline.ts';
 import { webPlugin } from '../web/plugin.ts';
 
 export interface ApiOptions {
@@ -19,6 +20,8 @@ export interface ApiOptions {
   ready?: () => boolean;
   telemetry?: SelfTelemetry;
   carbonFor?: (job: JobTotals) => Promise<CarbonSummary | undefined>;
+  /** Idle baselines per "domain/device": configured, or learnt from quiet intervals as a suggestion. */
+  idleBaseline?: (host: string) => BaselineEntry[];
   logger?: boolean;
   /** Widest time range a series query may ask for, µs. */
   maxRangeUs?: number;
@@ -164,11 +167,27 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   }));
   app.get<{ Params: { host: string } }>(
     '/v1/hosts/:host',
-    { onRequest: guard('read'), schema: { summary: 'One host', params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] }, response: { 200: hostSchema, 404: error } } },
+    {
+      onRequest: guard('read'),
+      schema: {
+        summary: 'One host, with its idle baselines (configured ones, and learnt suggestions to pin with --baselines)',
+        params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] },
+        response: {
+          200: {
+            ...hostSchema,
+            properties: {
+              ...hostSchema.properties,
+              idleBaseline: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, watts: { type: ['number', 'null'] }, source: { type: 'string' }, samples: { type: 'integer' } } } },
+            },
+          },
+          404: error,
+        },
+      },
+    },
     async (req) => {
       const h = (await opts.store.listHosts()).find((x) => x.host === req.params.host);
       if (!h) throw new HttpError(404, 'unknown_host', `no host "${req.params.host}"`);
-      return hostView(h);
+      return { ...hostView(h), idleBaseline: (opts.idleBaseline?.(h.host) ?? []).map((e) => ({ ...e, watts: e.watts ?? null })) };
     },
   );
 
