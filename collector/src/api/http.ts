@@ -306,7 +306,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const want: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.query)) if (k.startsWith('label.') && v !== undefined) want[k.slice(6)] = String(v);
       const limit = Number(req.query.limit ?? 1000);
-      const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: opts.registry ? 10_000 : limit, labels: opts.registry ? undefined : want }))
+      // Registry labels merge in after the query, so a label filter must see every job; without one, the store applies the limit.
+      const filtering = Object.keys(want).length > 0 && opts.registry !== undefined;
+      const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want }))
         .map(withRegistryLabels)
         .filter((j) => Object.entries(want).every(([k, v]) => j.labels[k] === v))
         .slice(0, limit);
