@@ -8,16 +8,14 @@
 // moves), so the one host_energy row that holds it is unambiguous. Markers
 // land at spread phases of the agent's interval, so the median is over the
 // whole interval, not one lucky phase.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ProcFixture } from '../fixtures/procfs.ts';
 import { RaplFixture } from '../fixtures/sysfs.ts';
 import { request, startInfluxd } from '../helpers/influxd.ts';
-import { NODE, sleep, waitForLine, wattprint, type Proc } from '../helpers/processes.ts';
+import { nodeProcess, sleep, waitForLine, wattprint, type Proc } from '../helpers/processes.ts';
 import { memoryDir } from './lib/host.ts';
 import { median, percentile, sig } from './lib/stats.ts';
 
@@ -54,18 +52,7 @@ async function pollUntil(port: number, db: string, q: string, seen: (values: unk
 }
 
 function startInfluxCollector(influxUrl: string, stateDir: string): Proc {
-  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', path.join(HERE, 'lib', 'influx-collector.ts'), '--influx-url', influxUrl, '--database', DB, '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => output.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    output,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  return nodeProcess([path.join(HERE, 'lib', 'influx-collector.ts'), '--influx-url', influxUrl, '--database', DB, '--state-dir', stateDir]);
 }
 
 const dir = fs.mkdtempSync(path.join(memoryDir(), 'wp-bench-e2e-'));

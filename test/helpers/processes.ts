@@ -16,7 +16,12 @@ export interface Proc {
 }
 
 export function wattprint(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return nodeProcess([CLI, ...args], env);
+}
+
+/** Runs a TypeScript entry point on the project's Node, collecting its output lines. */
+export function nodeProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => output.push(l));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
