@@ -100,6 +100,7 @@ install -m 0755 "$src/deploy/systemd/grant-rapl.sh" "$staging/libexec/grant-rapl
 for f in prolog.sh epilog.sh task-prolog.sh; do
 	install -m 0755 "$src/deploy/slurm/$f" "$staging/slurm/$f"
 done
+install -m 0644 "$src/deploy/slurm/agent-request.sh" "$staging/slurm/agent-request.sh"
 install -m 0644 "$src/docs/DEPLOY.md" "$src/docs/SLURM.md" "$staging/docs/"
 cat >"$staging/bin/wattprint" <<EOF
 #!/bin/sh

@@ -3,36 +3,9 @@
 # has ended here, so it closes the job's accounting.
 #   slurm.conf: Epilog=/opt/wattprint/slurm/epilog.sh   (docs/SLURM.md)
 # Always exits 0: a failing epilog drains the node; a missing agent must not.
-PATH=/usr/bin:/bin:/usr/sbin:/sbin # Slurm gives epilogs no PATH
 
-socket=${WATTPRINT_AGENT_SOCKET:-/run/wattprint/agent.sock}
-timeout=${WATTPRINT_AGENT_TIMEOUT:-3}
-
-log() {
-	logger -t wattprint-slurm -- "$*" 2>/dev/null
-	echo "wattprint-slurm: $*" >&2
-}
-
-# post PATH BODY: one request to the agent's HTTP endpoint on its Unix socket.
-post() {
-	if [ ! -S "$socket" ]; then
-		log "job $SLURM_JOB_ID: no agent socket at $socket (is wattprint-agent running?); end not recorded"
-		return
-	fi
-	if ! command -v curl >/dev/null 2>&1; then
-		log "job $SLURM_JOB_ID: curl is not installed; end not recorded"
-		return
-	fi
-	out=$(curl --silent --show-error --max-time "$timeout" --unix-socket "$socket" \
-		-H 'Content-Type: application/json' --data-binary "$2" \
-		--write-out '\n%{http_code}' "http://localhost$1" 2>&1)
-	code=$(printf '%s\n' "$out" | tail -n 1)
-	case $code in
-	2??) ;;
-	000) log "job $SLURM_JOB_ID: agent at $socket did not answer POST $1: $(printf '%s\n' "$out" | sed '$d' | tr '\n' ' ' | cut -c1-300)" ;;
-	*) log "job $SLURM_JOB_ID: agent refused POST $1 with HTTP $code: $(printf '%s\n' "$out" | sed '$d' | tr '\n' ' ' | cut -c1-300)" ;;
-	esac
-}
+undone="end not recorded"
+. "${0%/*}/agent-request.sh" # no dirname: Slurm gives no PATH
 
 case ${SLURM_JOB_ID:-} in
 '' | *[!0-9]*)

@@ -7,41 +7,14 @@
 # agent must never take a node out of service. Problems go to syslog instead.
 # The agent finds the job's processes without this too (cgroup .../job_N/);
 # the prolog adds the labels.
-PATH=/usr/bin:/bin:/usr/sbin:/sbin # Slurm gives prologs no PATH
 
-socket=${WATTPRINT_AGENT_SOCKET:-/run/wattprint/agent.sock}
-timeout=${WATTPRINT_AGENT_TIMEOUT:-3}
-
-log() {
-	logger -t wattprint-slurm -- "$*" 2>/dev/null
-	echo "wattprint-slurm: $*" >&2
-}
+undone="not registered"
+. "${0%/*}/agent-request.sh" # no dirname: Slurm gives no PATH
 
 # A JSON string body: control characters become spaces; \ and " are escaped.
 json_string() {
 	printf '%s' "$1" | LC_ALL=C tr '\n' ' ' |
 		LC_ALL=C sed -e 's/[[:cntrl:]]/ /g' -e 's/\\/\\\\/g' -e 's/"/\\"/g'
-}
-
-# post PATH BODY: one request to the agent's HTTP endpoint on its Unix socket.
-post() {
-	if [ ! -S "$socket" ]; then
-		log "job $SLURM_JOB_ID: no agent socket at $socket (is wattprint-agent running?); not registered"
-		return
-	fi
-	if ! command -v curl >/dev/null 2>&1; then
-		log "job $SLURM_JOB_ID: curl is not installed; not registered"
-		return
-	fi
-	out=$(curl --silent --show-error --max-time "$timeout" --unix-socket "$socket" \
-		-H 'Content-Type: application/json' --data-binary "$2" \
-		--write-out '\n%{http_code}' "http://localhost$1" 2>&1)
-	code=$(printf '%s\n' "$out" | tail -n 1)
-	case $code in
-	2??) ;;
-	000) log "job $SLURM_JOB_ID: agent at $socket did not answer POST $1: $(printf '%s\n' "$out" | sed '$d' | tr '\n' ' ' | cut -c1-300)" ;;
-	*) log "job $SLURM_JOB_ID: agent refused POST $1 with HTTP $code: $(printf '%s\n' "$out" | sed '$d' | tr '\n' ' ' | cut -c1-300)" ;;
-	esac
 }
 
 case ${SLURM_JOB_ID:-} in
