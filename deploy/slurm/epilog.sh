@@ -5,7 +5,8 @@
 # Always exits 0: a failing epilog drains the node; a missing agent must not.
 
 undone="end not recorded"
-. "${0%/*}/agent-request.sh" # no dirname: Slurm gives no PATH
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac # no dirname: Slurm gives no PATH
+. "$here/agent-request.sh"
 
 case ${SLURM_JOB_ID:-} in
 '' | *[!0-9]*)

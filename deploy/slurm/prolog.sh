@@ -9,7 +9,8 @@
 # the prolog adds the labels.
 
 undone="not registered"
-. "${0%/*}/agent-request.sh" # no dirname: Slurm gives no PATH
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac # no dirname: Slurm gives no PATH
+. "$here/agent-request.sh"
 
 # A JSON string body: control characters become spaces; \ and " are escaped.
 json_string() {
