@@ -51,6 +51,8 @@ test('Grafana rules: one per collector rule, same threshold and for, a threshold
     const g = grafanaRules.find((x) => x.labels.wattprint_rule === rule.id)!;
     assert.equal(g.uid, `wattprint-${rule.id}`);
     assert.equal(g.labels.severity, rule.severity, rule.id);
+    // The collector's job label, never "job": Alertmanager routes and inhibits on the scrape job's.
+    assert.equal(g.labels.wattprint_job, rule.kind === 'grid_intensity' ? undefined : '{{ $labels.job }}', rule.id);
     assert.equal(g.for, `${rule.forS}s`, rule.id);
     const cond = g.data.find((d) => d.refId === g.condition)!;
     assert.equal(cond.datasourceUid, '__expr__');

@@ -128,7 +128,7 @@ describe('notifications (pure)', () => {
   test('firing and resolved carry the same labels and identity; what varies is in annotations', () => {
     const f = toNotification('firing', { ...content, endsAtUs: undefined });
     const res = toNotification('resolved', { ...content, value: 10, endsAtUs: 1_767_225_660_000_000 });
-    assert.deepEqual(f.labels, { alertname: 'job-high-power', job: 'ft/sst2', severity: 'warning', metric: 'watts', source: 'wattprint' });
+    assert.deepEqual(f.labels, { alertname: 'job-high-power', wattprint_job: 'ft/sst2', severity: 'warning', metric: 'watts', source: 'wattprint' });
     assert.deepEqual(res.labels, f.labels);
     assert.equal(res.fingerprint, f.fingerprint);
     assert.notEqual(toNotification('firing', { ...content, episode: 4, endsAtUs: undefined }).fingerprint, f.fingerprint);

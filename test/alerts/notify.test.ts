@@ -1,7 +1,8 @@
-// Alerts end to end over real stores: two evaluators (two collectors) on one
-// store and one local receiver see exactly one firing and one resolved
-// notification per channel, on SQLite (a shared file) and on InfluxDB (a real
-// influxd). Also: webhook retries with backoff, and a failing store.
+// Alerts over real stores: two evaluators (two collectors) on one store and one
+// local receiver send exactly one firing and one resolved webhook, on SQLite (a
+// shared file) and on InfluxDB (a real influxd), while every collector posts to
+// Alertmanager (which merges by labels: test/alerts/alertmanager.test.ts runs the
+// real one). Also: webhook retries with backoff, and a failing store.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,13 +74,16 @@ async function twoCollectorsOneReceiver(prefix: string, open: () => Promise<Sink
     // Both evaluate at the same moment: both see the job over budget, one notifies.
     const first = await Promise.all([a.tick(), b.tick()]);
     assert.deepEqual(first.map((r) => r.events.map((e) => `${e.status}:${e.jobId}`)), [['firing:ft-sst2'], ['firing:ft-sst2']]);
-    assert.equal(first.flatMap((r) => r.sent).length, 2, 'one firing per channel, from one collector');
+    const firstSent = first.flatMap((r) => r.sent);
+    assert.equal(firstSent.filter((x) => x.notifier.startsWith('webhook')).length, 1, 'one webhook firing, from one collector');
+    assert.equal(firstSent.filter((x) => x.notifier.startsWith('alertmanager')).length, 2, 'each collector posts to Alertmanager, which merges by labels');
     now += 10 * S;
     await Promise.all([a.tick(), b.tick()]);
-    // A collector that starts while the alert fires adopts it and stays silent.
+    // A collector that starts while the alert fires adopts it: no webhook, the same startsAt to Alertmanager.
     const late = await c.tick();
     assert.deepEqual(late.events.map((e) => e.status), ['firing']);
-    assert.deepEqual(late.sent, []);
+    assert.deepEqual(late.sent.map((x) => x.notifier.split(' ')[0]), ['alertmanager']);
+    assert.equal(late.sent[0]!.notification.startsAt, firstSent[0]!.notification.startsAt);
     // The job stops: nothing newer than activeWithinS. Everyone resolves, one notifies.
     now = endUs + 120 * S;
     const resolved = await Promise.all([a.tick(), b.tick(), c.tick()]);
@@ -91,7 +95,7 @@ async function twoCollectorsOneReceiver(prefix: string, open: () => Promise<Sink
     const hooks = receiver.requests.filter((r) => r.path === `/${prefix}/hook`).map((r) => r.body as { status: string; alerts: { labels: Record<string, string>; startsAt: string; endsAt: string; fingerprint: string; generatorURL: string }[] });
     assert.deepEqual(hooks.map((h) => h.status), ['firing', 'resolved']);
     const [fired, cleared] = [hooks[0]!.alerts[0]!, hooks[1]!.alerts[0]!];
-    assert.deepEqual(fired.labels, { alertname: 'sst2-carbon-budget', job: 'ft-sst2', severity: 'warning', metric: 'gco2e', source: 'wattprint' });
+    assert.deepEqual(fired.labels, { alertname: 'sst2-carbon-budget', wattprint_job: 'ft-sst2', severity: 'warning', metric: 'gco2e', source: 'wattprint' });
     assert.deepEqual(cleared.labels, fired.labels);
     assert.equal(cleared.startsAt, fired.startsAt, 'the resolution names the same firing');
     assert.equal(cleared.fingerprint, fired.fingerprint);
@@ -99,13 +103,17 @@ async function twoCollectorsOneReceiver(prefix: string, open: () => Promise<Sink
     assert.equal(fired.generatorURL, 'http://grafana.test/d/wattprint-job?var-job=ft-sst2');
 
     const am = receiver.requests.filter((r) => r.path.startsWith(`/${prefix}/am`));
-    assert.deepEqual(am.map((r) => [r.method, r.path]), [['POST', `/${prefix}/am/api/v2/alerts`], ['POST', `/${prefix}/am/api/v2/alerts`]]);
-    const [amFiring, amResolved] = am.map((r) => (r.body as { labels: Record<string, string>; startsAt: string; endsAt: string }[])[0]!);
-    assert.deepEqual(amFiring!.labels, fired.labels);
-    assert.ok(Date.parse(amFiring!.endsAt) > Date.now(), 'firing: endsAt ahead');
-    assert.equal(amResolved!.endsAt, cleared.endsAt, 'resolved: endsAt is when it resolved');
-    assert.equal(amResolved!.startsAt, fired.startsAt);
-    assert.equal(a.stats.notificationsSent + b.stats.notificationsSent + c.stats.notificationsSent, 4);
+    // Three collectors: three firing posts and three resolutions, all with one label set and one startsAt.
+    assert.deepEqual(am.map((r) => [r.method, r.path]), Array(6).fill(['POST', `/${prefix}/am/api/v2/alerts`]));
+    const posts = am.map((r) => (r.body as { labels: Record<string, string>; startsAt: string; endsAt: string }[])[0]!);
+    for (const p of posts) {
+      assert.deepEqual(p.labels, fired.labels);
+      assert.equal(p.startsAt, fired.startsAt);
+    }
+    const [amFiring, amResolved] = [posts[0]!, posts[5]!];
+    assert.ok(Date.parse(amFiring.endsAt) > Date.now(), 'firing: endsAt ahead');
+    assert.equal(amResolved.endsAt, cleared.endsAt, 'resolved: endsAt is when it resolved');
+    assert.equal(a.stats.notificationsSent + b.stats.notificationsSent + c.stats.notificationsSent, 8);
   } finally {
     for (const s of [storeA, storeB, storeC]) await s.close();
   }

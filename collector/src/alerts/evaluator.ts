@@ -1,9 +1,16 @@
 // The collector's alert evaluator: every intervalS it gathers the running jobs'
 // facts from the store, runs the pure evaluate(), and turns its events into
-// notifications — once per firing and once per resolution across every
-// collector, through the shared notification log (log.ts). A failure (store
-// down, receiver down) is logged and counted and never stops the collector;
-// an event whose log claim failed is tried again on the next tick.
+// notifications. A failure (store down, receiver down) is logged and counted
+// and never stops the collector.
+//
+// De-duplication across collectors depends on the notifier:
+// - Alertmanager identifies an alert by its label set, which depends only on
+//   (rule, job). Every collector posts what it sees; Alertmanager merges the
+//   posts into one alert (earliest startsAt, latest update) and one group. No
+//   shared state is needed, so none is used.
+// - A webhook has no identity of its own: each firing and resolution is sent
+//   once across every collector through the shared notification log (log.ts),
+//   and an event whose claim failed is tried again on the next tick.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../storage/sink.ts';
@@ -11,7 +18,7 @@ import { carbonReaderFor, type CarbonReader } from './carbon-reader.ts';
 import { alertKey, evaluate, type AlertEvent, type AlertState } from './evaluate.ts';
 import { gatherFacts } from './facts.ts';
 import { NotificationLog, claimStoreFor, type ClaimStore } from './log.ts';
-import { toNotification, type Notification, type Notifier } from './notifier.ts';
+import { JOB_LABEL, toNotification, type Notification, type Notifier } from './notifier.ts';
 import { AlertmanagerNotifier } from './notifiers/alertmanager.ts';
 import { WebhookNotifier } from './notifiers/webhook.ts';
 import type { AlertConfig } from './rules.ts';
@@ -47,9 +54,13 @@ export interface TickResult {
 }
 
 interface Open {
-  episode: number;
+  /** From the notification log, when webhooks need one. */
+  episode: number | undefined;
   startsAtUs: number;
   lastSentMs: Map<string, number>;
+  /** What the firing said, so a re-post carries the same annotations. */
+  hosts: string[];
+  jobLabels: Record<string, string>;
 }
 
 export class AlertEvaluator {
@@ -57,7 +68,11 @@ export class AlertEvaluator {
   private readonly opts: AlertEvaluatorOptions;
   private readonly notifiers: Notifier[];
   private readonly carbon: CarbonReader;
-  private readonly log: NotificationLog;
+  /** Only when a notifier needs exactly-once delivery (webhooks). */
+  private readonly log: NotificationLog | undefined;
+  /** Notifiers that de-duplicate by label identity (Alertmanager) and those that need the log. */
+  private readonly byLabels: Notifier[];
+  private readonly claimed: Notifier[];
   private readonly say: (m: string) => void;
   private readonly nowUs: () => number;
   private state = new Map<string, AlertState>();
@@ -75,8 +90,10 @@ export class AlertEvaluator {
       opts.notifiers ??
       opts.config.notifiers.map((n) => (n.kind === 'alertmanager' ? new AlertmanagerNotifier(n, this.say) : new WebhookNotifier(n, this.say)));
     this.carbon = opts.carbon ?? carbonReaderFor(opts.store);
+    this.byLabels = this.notifiers.filter((n) => n.resendIntervalS !== undefined);
+    this.claimed = this.notifiers.filter((n) => n.resendIntervalS === undefined);
     const owner = opts.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    this.log = new NotificationLog(opts.claims ?? claimStoreFor(opts.store, { settleMs: opts.config.claimSettleMs }), owner);
+    this.log = this.claimed.length > 0 ? new NotificationLog(opts.claims ?? claimStoreFor(opts.store, { settleMs: opts.config.claimSettleMs }), owner) : undefined;
   }
 
   /** Evaluates every intervalS until stop(); ticks never overlap. */
@@ -117,20 +134,25 @@ export class AlertEvaluator {
       const key = alertKey(e.rule.id, e.jobId);
       try {
         if (e.status === 'firing') {
-          const ep = await this.log.open(e.rule.id, e.jobId, e.activeSinceUs);
-          const open: Open = { episode: ep.episode, startsAtUs: ep.startsAtUs, lastSentMs: new Map() };
+          // With webhooks, the log numbers the episode and fixes its start for every collector.
+          const ep = this.log ? await this.log.open(e.rule.id, e.jobId, e.activeSinceUs) : undefined;
+          const open: Open = { episode: ep?.episode, startsAtUs: ep?.startsAtUs ?? e.activeSinceUs, lastSentMs: new Map(), hosts: e.hosts, jobLabels: e.labels };
           this.open.set(key, open);
-          if (ep.mine) deliveries.push(this.deliver(this.notifiers, this.content('firing', e, open, undefined), open, result));
-          // Adopted from another collector: we re-post to Alertmanager from the next resend interval on (it dedupes).
-          else for (const n of this.notifiers) if (n.resendIntervalS !== undefined) open.lastSentMs.set(n.name, now / 1000);
+          const to = [...this.byLabels, ...(ep?.mine ? this.claimed : [])];
+          if (to.length) deliveries.push(this.deliver(to, this.content('firing', e, open, undefined), open, result));
         } else {
           const known = this.open.get(key);
           this.open.delete(key);
-          const ep = await this.log.close(e.rule.id, e.jobId, e.atUs);
-          if (ep?.mine) {
-            const open: Open = { episode: ep.episode, startsAtUs: ep.startsAtUs, lastSentMs: known?.lastSentMs ?? new Map() };
-            deliveries.push(this.deliver(this.notifiers, this.content('resolved', e, open, ep.endsAtUs), open, result));
-          }
+          const ep = this.log ? await this.log.close(e.rule.id, e.jobId, e.atUs) : undefined;
+          const open: Open = {
+            episode: ep?.episode ?? known?.episode,
+            startsAtUs: ep?.startsAtUs ?? known?.startsAtUs ?? e.activeSinceUs,
+            lastSentMs: known?.lastSentMs ?? new Map(),
+            hosts: e.hosts.length ? e.hosts : (known?.hosts ?? []),
+            jobLabels: Object.keys(e.labels).length ? e.labels : (known?.jobLabels ?? {}),
+          };
+          const to = [...this.byLabels, ...(ep?.mine ? this.claimed : [])];
+          if (to.length) deliveries.push(this.deliver(to, this.content('resolved', { ...e, hosts: open.hosts, labels: open.jobLabels }, open, ep?.endsAtUs ?? e.atUs), open, result));
         }
       } catch (err) {
         this.fail(`alerts: notification log for ${e.rule.id}/${e.jobId} (${e.status}): ${(err as Error).message}; trying again next evaluation`);
@@ -155,15 +177,15 @@ export class AlertEvaluator {
       const s = this.state.get(key);
       const rule = this.opts.config.rules.find((r) => r.id === s?.ruleId);
       if (!s || s.firingSinceUs === undefined || !rule) continue;
-      const due = this.notifiers.filter((n) => n.resendIntervalS !== undefined && open.lastSentMs.has(n.name) && nowMs - open.lastSentMs.get(n.name)! >= n.resendIntervalS * 1000);
+      const due = this.byLabels.filter((n) => open.lastSentMs.has(n.name) && nowMs - open.lastSentMs.get(n.name)! >= n.resendIntervalS! * 1000);
       if (due.length === 0) continue;
       const n = toNotification('firing', {
         rule,
         jobId: s.jobId,
         episode: open.episode,
         value: s.value,
-        hosts: [],
-        jobLabels: {},
+        hosts: open.hosts,
+        jobLabels: open.jobLabels,
         startsAtUs: open.startsAtUs,
         endsAtUs: undefined,
         generatorUrl: this.opts.config.generatorUrl,
@@ -197,7 +219,7 @@ export class AlertEvaluator {
           result.sent.push({ notifier: notifier.name, notification: n });
         } catch (err) {
           this.stats.notificationErrors++;
-          this.fail(`alerts: ${n.status} ${n.labels.alertname}/${n.labels.job} not delivered: ${(err as Error).message}`);
+          this.fail(`alerts: ${n.status} ${n.labels.alertname}/${n.labels[JOB_LABEL]} not delivered: ${(err as Error).message}`);
         }
       }),
     ).then(() => {});

@@ -37,9 +37,16 @@ const DESCRIPTIONS: Record<Metric, string> = {
   grid_intensity: 'grid carbon intensity',
 };
 
-export function fingerprint(ruleId: string, jobId: string, episode: number): string {
-  return createHash('sha256').update(`${ruleId}\u0000${jobId}\u0000${episode}`).digest('hex').slice(0, 16);
+/** Per (rule, job, episode) when the notification log numbered the episode; per (rule, job) otherwise. */
+export function fingerprint(ruleId: string, jobId: string, episode: number | undefined): string {
+  return createHash('sha256').update(`${ruleId}\u0000${jobId}\u0000${episode ?? 0}`).digest('hex').slice(0, 16);
 }
+
+/**
+ * The label that names the ML job. Not `job`: Prometheus and Alertmanager use
+ * `job` for the scrape job, in routing and inhibition alike.
+ */
+export const JOB_LABEL = 'wattprint_job';
 
 function round(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
@@ -48,7 +55,8 @@ function round(v: number): string {
 export interface AlertContent {
   rule: AlertRule;
   jobId: string;
-  episode: number;
+  /** Numbered by the notification log (webhooks); undefined where Alertmanager's label identity is the only identity. */
+  episode: number | undefined;
   value: number;
   hosts: string[];
   jobLabels: Record<string, string>;
@@ -81,7 +89,7 @@ export function toNotification(status: Notification['status'], a: AlertContent):
   return {
     status,
     fingerprint: fingerprint(a.rule.id, a.jobId, a.episode),
-    labels: { alertname: a.rule.id, job: a.jobId, severity: a.rule.severity, metric: a.rule.metric, source: 'wattprint' },
+    labels: { alertname: a.rule.id, [JOB_LABEL]: a.jobId, severity: a.rule.severity, metric: a.rule.metric, source: 'wattprint' },
     annotations: {
       summary,
       value: round(a.value),
@@ -89,7 +97,7 @@ export function toNotification(status: Notification['status'], a: AlertContent):
       unit,
       hosts: a.hosts.join(','),
       job_labels: JSON.stringify(a.jobLabels),
-      episode: String(a.episode),
+      ...(a.episode === undefined ? {} : { episode: String(a.episode) }),
     },
     startsAt: rfc3339(a.startsAtUs),
     endsAt: a.endsAtUs === undefined ? undefined : rfc3339(a.endsAtUs),

@@ -3,7 +3,7 @@
 // it. Retried with backoff on network errors, 429 and 5xx; the
 // Idempotency-Key header lets a receiver drop a retry whose first try did land.
 import type { WebhookNotifierConfig } from '../rules.ts';
-import { postJson, type Notification, type Notifier } from '../notifier.ts';
+import { JOB_LABEL, postJson, type Notification, type Notifier } from '../notifier.ts';
 
 export function webhookBody(a: Notification): object {
   return {
@@ -11,7 +11,7 @@ export function webhookBody(a: Notification): object {
     receiver: 'wattprint',
     status: a.status,
     groupKey: `wattprint:${a.fingerprint}`,
-    groupLabels: { alertname: a.labels.alertname, job: a.labels.job },
+    groupLabels: { alertname: a.labels.alertname, [JOB_LABEL]: a.labels[JOB_LABEL] },
     commonLabels: a.labels,
     commonAnnotations: a.annotations,
     alerts: [{ status: a.status, labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.endsAt ?? '0001-01-01T00:00:00Z', generatorURL: a.generatorURL, fingerprint: a.fingerprint }],
