@@ -141,7 +141,7 @@ test('two CLI collectors alert a real Alertmanager: grouped, routed, inhibited, 
 
   // The documented labels and annotations.
   for (const r of RULES) {
-    const al = firing.get(r.id)!;
+    const al: AmAlert = firing.get(r.id)!;
     const metric = r.metric ?? 'grid_intensity';
     assert.deepEqual(al.labels, { alertname: r.id, wattprint_job: JOB, severity: r.severity, metric, source: 'wattprint' }, r.id);
     assert.equal(al.annotations.unit, UNITS[metric], r.id);
