@@ -126,8 +126,9 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --zone ZONE           grid zone for hosts whose agent names none (Electricity Maps key: DE, FR, US-CAL-CISO...)
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
                         default: the embedded static yearly dataset, no network
-  --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS }, help);
+  --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts
+  --metrics-job-retention S  a finished job's series leave /metrics S seconds after its last interval (default 900)`;
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' } }, help);
     const idle = v['idle-policy'] as string | undefined;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
@@ -144,6 +145,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       tokensFile: v.tokens as string | undefined,
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
       baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
+      metricsJobRetentionS: num(v['metrics-job-retention'], 'metrics-job-retention', 1, 30 * 86400),
     });
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));

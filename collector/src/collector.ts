@@ -18,6 +18,7 @@ import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePo
 import type { Report } from '@wattprint/proto';
 import { loadTokens } from './api/auth.ts';
 import { createSelfTelemetry } from './telemetry/metrics.ts';
+import { EnergyMetrics } from './telemetry/energy.ts';
 import { AlertEvaluator } from './alerts/evaluator.ts';
 import type { AlertConfig } from './alerts/rules.ts';
 
@@ -47,6 +48,8 @@ export interface CollectorConfig {
   zone?: string;
   /** Alert rules and notifiers (docs/ALERTS.md); none: no evaluator runs. */
   alerts?: AlertConfig;
+  /** A finished job's series leave /metrics this long after its last interval (docs/PROMETHEUS.md); default 900. */
+  metricsJobRetentionS?: number;
 }
 
 export interface RunningCollector {
@@ -89,7 +92,8 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   // A bad carbon config stops the start, before anything listens.
   const stage = buildCarbonStage(carbonSection(cfg), { log });
   const store: Sink & Store = cfg.influx ? await InfluxStore.open({ log, ...cfg.influx }) : new SqliteStore(cfg.dbPath);
-  const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c), store, log });
+  const energyMetrics = new EnergyMetrics({ jobRetentionS: cfg.metricsJobRetentionS });
+  const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c).then(() => energyMetrics.onCarbon(c)), store, log });
   const creds = cfg.tls
     ? grpc.ServerCredentials.createSsl(fs.readFileSync(cfg.tls.ca), [{ private_key: fs.readFileSync(cfg.tls.key), cert_chain: fs.readFileSync(cfg.tls.cert) }], true)
     : grpc.ServerCredentials.createInsecure();
@@ -131,12 +135,15 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     log,
     context,
     identityOf: cfg.tls ? peerCertificateIdentity : undefined,
-    onStored: (results) => carbon.onStored(results),
+    onStored: (results) => {
+      energyMetrics.onStored(results);
+      carbon.onStored(results);
+    },
   });
   carbon.start();
   const tokens = cfg.tokensFile ? loadTokens(cfg.tokensFile) : [];
   if (tokens.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(cfg.httpHost)) log(`collector: the HTTP API on ${cfg.httpHost} has no tokens configured: anyone who reaches it can read and register jobs`);
-  const telemetry = createSelfTelemetry(() => ingest.counters);
+  const telemetry = createSelfTelemetry(() => ingest.counters, energyMetrics);
   const carbonFor = async (job: JobTotals): Promise<CarbonSummary | undefined> => {
     try {
       const t = await store.jobCarbon(job.jobId);

@@ -1,9 +1,15 @@
 // The collector's own telemetry through OpenTelemetry, exposed as Prometheus
-// text on the API's /metrics route (no second port to open).
+// text on the API's /metrics route (no second port to open), followed by the
+// energy and carbon counters (energy.ts), which keep their own series so a
+// finished job's can leave.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { IngestCounters } from '../ingest/server.ts';
+import type { EnergyMetrics } from './energy.ts';
+
+export const SERVICE_NAME = 'wattprint-collector';
 
 export interface SelfTelemetry {
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -11,9 +17,10 @@ export interface SelfTelemetry {
   shutdown(): Promise<void>;
 }
 
-export function createSelfTelemetry(ingest: () => IngestCounters | undefined): SelfTelemetry {
+export function createSelfTelemetry(ingest: () => IngestCounters | undefined, energy?: EnergyMetrics): SelfTelemetry {
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({ readers: [exporter] });
+  const serializer = new PrometheusSerializer();
+  const provider = new MeterProvider({ readers: [exporter], resource: resourceFromAttributes({ 'service.name': SERVICE_NAME }) });
   const meter = provider.getMeter('wattprint-collector');
 
   meter.createObservableCounter('wattprint_ingest_reports_accepted', { description: 'Reports validated, attributed and durably stored' }).addCallback((r) => {
@@ -34,7 +41,19 @@ export function createSelfTelemetry(ingest: () => IngestCounters | undefined): S
   const requests = meter.createCounter('wattprint_http_requests', { description: 'HTTP API requests by route and status' });
 
   return {
-    handle: (req, res) => exporter.getMetricsRequestHandler(req, res),
+    handle: (_req, res) => {
+      exporter.collect().then(
+        ({ resourceMetrics }) => {
+          res.statusCode = 200;
+          res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+          res.end(serializer.serialize(resourceMetrics) + (energy ? energy.render() : ''));
+        },
+        (err: unknown) => {
+          res.statusCode = 500;
+          res.end(`# failed to export metrics: ${(err as Error).message}`);
+        },
+      );
+    },
     httpRequest: (route, status) => requests.add(1, { route, status: String(status) }),
     shutdown: () => provider.shutdown(),
   };
