@@ -21,8 +21,12 @@ const DASHBOARDS = path.join(GRAFANA, 'dashboards');
 
 interface Target { refId: string; query: string; rawQuery: boolean; resultFormat: string; datasource: { type: string; uid: string } }
 interface Panel { id: number; type: string; title: string; interval?: string; datasource: { type: string; uid: string }; targets: Target[] }
-interface Variable { name: string; type: string; query: string; regex: string; multi: boolean; includeAll: boolean; sort: number; datasource: { uid: string } }
-interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] } }
+interface Variable { name: string; type: string; query: string; regex: string; multi: boolean; includeAll: boolean; sort: number; datasource: { uid: string }; refresh?: number; current?: { value?: unknown } }
+interface Input { name: string; type: string; pluginId: string }
+interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] }; __inputs?: Input[] }
+
+/** What the datasource variable resolves to here: the provisioned datasource's uid. */
+const DATASOURCE_UID = 'wattprint-influxdb';
 
 const dashboards: [string, Dashboard][] = fs
   .readdirSync(DASHBOARDS)
@@ -82,11 +86,15 @@ describe('Grafana dashboards on a real InfluxDB', () => {
   };
 
   /** Options of each variable in order, as Grafana's metricFindQuery + regex + sort give them; All is selected where offered. */
-  const resolveVariables = async (d: Dashboard): Promise<Map<string, string>> => {
+  const resolveVariables = async (d: Dashboard, pick: Record<string, string> = {}): Promise<Map<string, string>> => {
     const vars = new Map<string, string>();
     for (const v of d.templating.list) {
+      if (v.type === 'datasource') {
+        vars.set(v.name, DATASOURCE_UID);
+        continue;
+      }
       assert.equal(v.type, 'query', `${d.uid} $${v.name}`);
-      assert.equal(v.datasource.uid, 'wattprint-influxdb');
+      assert.equal(v.datasource.uid, '${datasource}');
       const q = interpolate(v.query, vars, range, 10_000);
       const isValueFirst = /show field keys|show retention policies/i.test(q);
       const found = new Set<string>();
@@ -104,6 +112,10 @@ describe('Grafana dashboards on a real InfluxDB', () => {
       options = [...new Set(options)];
       if (v.sort === 1) options.sort();
       assert.ok(options.length > 0, `${d.uid}: variable $${v.name} has no options (query: ${q})`);
+      if (pick[v.name] !== undefined) {
+        assert.ok(options.includes(pick[v.name]!), `${d.uid}: $${v.name} offers ${pick[v.name]} (options: ${options})`);
+        options = [pick[v.name]!];
+      }
       vars.set(v.name, formatValue(v, v.includeAll ? options : options.slice(0, 1)));
     }
     return vars;
@@ -137,6 +149,22 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     assert.equal(providers.providers[0]?.type, 'file');
   });
 
+  test('dashboards provision and import alike: a datasource variable, an __inputs entry it defaults to, time-filtered variable queries', () => {
+    for (const [f, d] of dashboards) {
+      const [first, ...rest] = d.templating.list;
+      assert.deepEqual([first?.name, first?.type, first?.query], ['datasource', 'datasource', 'influxdb'], `${f}: the first variable picks the InfluxDB datasource`);
+      assert.deepEqual(d.__inputs?.map((i) => [i.name, i.type, i.pluginId]), [['DS_WATTPRINT', 'datasource', 'influxdb']], `${f}: __inputs`);
+      assert.equal(first?.current?.value, '${DS_WATTPRINT}', `${f}: import fills the variable's default`);
+      assert.ok(!JSON.stringify(d).includes('wattprint-influxdb'), `${f}: no hard-coded datasource uid`);
+      for (const v of rest) {
+        // host_info holds each host's latest Hello, whenever that was; everything else follows the time picker.
+        if (/FROM "host_info"/.test(v.query)) continue;
+        assert.match(v.query, /\$timeFilter/, `${f} $${v.name}: ${v.query}`);
+        assert.equal(v.refresh, 2, `${f} $${v.name}: refreshed when the time range changes`);
+      }
+    }
+  });
+
   test('dashboards: unique uids, panel ids and titles; raw InfluxQL targets on the provisioned datasource', () => {
     assert.deepEqual(dashboards.map(([f]) => f), ['cluster.json', 'gpu-models.json', 'host.json', 'job.json']);
     assert.equal(new Set(dashboards.map(([, d]) => d.uid)).size, dashboards.length);
@@ -145,21 +173,21 @@ describe('Grafana dashboards on a real InfluxDB', () => {
       assert.equal(new Set(d.panels.map((p) => p.id)).size, d.panels.length, `${f}: panel ids`);
       assert.equal(new Set(d.panels.map((p) => p.title)).size, d.panels.length, `${f}: panel titles`);
       for (const p of d.panels) {
-        assert.equal(p.datasource.uid, 'wattprint-influxdb', `${f} ${p.title}`);
+        assert.equal(p.datasource.uid, '${datasource}', `${f} ${p.title}`);
         assert.ok(p.targets.length > 0, `${f} ${p.title} has no query`);
         for (const t of p.targets) {
           assert.equal(t.rawQuery, true, `${f} ${p.title}`);
-          assert.equal(t.datasource.uid, 'wattprint-influxdb');
+          assert.equal(t.datasource.uid, '${datasource}');
           // Aggregations over time must follow the time picker.
           if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter/, `${f} ${p.title}`);
         }
       }
     }
     const vars = (uid: string) => dashboards.find(([, d]) => d.uid === uid)![1].templating.list.map((v) => v.name);
-    assert.deepEqual(vars('wattprint-cluster'), ['host', 'zone']);
-    assert.deepEqual(vars('wattprint-job'), ['job', 'job_zone']);
-    assert.deepEqual(vars('wattprint-host'), ['host', 'host_zone']);
-    assert.deepEqual(vars('wattprint-gpu-models'), ['gpu_model', 'gpu_hosts']);
+    assert.deepEqual(vars('wattprint-cluster'), ['datasource', 'host', 'zone']);
+    assert.deepEqual(vars('wattprint-job'), ['datasource', 'job', 'job_zone']);
+    assert.deepEqual(vars('wattprint-host'), ['datasource', 'host', 'host_zone']);
+    assert.deepEqual(vars('wattprint-gpu-models'), ['datasource', 'gpu_model', 'gpu_hosts']);
   });
 
   for (const [file, dashboard] of dashboards) {
@@ -177,6 +205,18 @@ describe('Grafana dashboards on a real InfluxDB', () => {
       assert.deepEqual(empty, [], 'panels without rows');
     });
   }
+
+  test('a host on the collector\'s default zone: $host_zone is the zone it was priced in, and its grid panel has the intensity', async () => {
+    const host = dashboards.find(([, d]) => d.uid === 'wattprint-host')![1];
+    const vars = await resolveVariables(host, { host: 'gpu-b' });
+    assert.equal(vars.get('host_zone'), 'DE');
+    const p = host.panels.find((x) => x.title === 'Grid intensity (host zone)')!;
+    const series = await query(interpolate(p.targets[0]!.query, vars, range, 30_000));
+    const values = series.flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null);
+    assert.ok(values.length > 0 && values.every((v) => v === 381), `DE intensity: ${values}`);
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    assert.equal((await resolveVariables(cluster)).get('zone'), '(DE|FR)', '$zone lists every zone hosts were priced in');
+  });
 
   test('figures: top jobs by energy, power now, a job\'s wall/software and energy per token match the attribution', async () => {
     const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];

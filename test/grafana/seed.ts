@@ -1,11 +1,13 @@
 // Data for the dashboard and alert tests: the storage fixtures (two hosts, a
 // wall meter, a GPU, two jobs, one on both hosts, progress) moved to end at
 // `endUs`, attributed for real, plus carbon per job interval (energy × PUE ×
-// a fixed intensity per zone) and grid intensity periods covering the range.
+// a fixed intensity per zone), host carbon per interval, and grid intensity
+// periods covering the range. gpu-b names no zone: it is priced in the
+// collector's default zone (DE), as a host without one is.
 import type { Report } from '@wattprint/proto';
 import { attribute } from '@wattprint/collector/attribution/attribute.ts';
 import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
-import type { GridIntensity, HostRecord, JobCarbon, Sink } from '@wattprint/collector/storage/sink.ts';
+import type { CarbonInterval, GridIntensity, HostRecord, JobCarbon, Sink } from '@wattprint/collector/storage/sink.ts';
 import { fixtureHellos, fixtureReports, INTERVALS, STEP, T0 } from '../storage/fixtures.ts';
 
 export const ZONE_OF: Record<string, string> = { 'gpu-a': 'FR', 'gpu-b': 'DE' };
@@ -60,6 +62,20 @@ export function carbonRows(results: AttributionResult[]): JobCarbon[] {
   );
 }
 
+export function hostCarbonRows(results: AttributionResult[]): CarbonInterval[] {
+  return results.map((r) => {
+    const zone = ZONE_OF[r.host]!;
+    const pue = PUE[r.host]!;
+    const joules = r.hostWallJoules ?? r.hostSoftwareJoules;
+    const g = (j: number) => (j / 3.6e6) * pue * INTENSITY[zone]!;
+    return {
+      host: r.host, startUs: r.startUs, endUs: r.endUs, zone, zoneSource: r.host === 'gpu-b' ? 'collector' : 'config', pue, joules,
+      gco2e: g(joules), gco2eSoftware: g(r.hostSoftwareJoules), gco2eWall: r.hostWallJoules === undefined ? undefined : g(r.hostWallJoules),
+      energyBasis: r.hostWallJoules === undefined ? 'software' : 'wall', provisional: false, result: undefined,
+    } satisfies CarbonInterval;
+  });
+}
+
 export function gridPeriods(endUs: number): GridIntensity[] {
   const out: GridIntensity[] = [];
   const first = Math.floor((endUs - 1_800_000_000) / PERIOD_US) * PERIOD_US;
@@ -72,7 +88,12 @@ export function gridPeriods(endUs: number): GridIntensity[] {
 }
 
 export function hosts(seenUs: number): HostRecord[] {
-  return fixtureHellos().map((h) => ({ host: h.host!, agentVersion: h.agentVersion!, inventory: h.inventory!, seenUs }));
+  return fixtureHellos().map((h) => ({
+    host: h.host!,
+    agentVersion: h.agentVersion!,
+    inventory: h.host === 'gpu-b' ? { ...h.inventory!, gridZone: '', gridZoneSource: 'collector' } : h.inventory!,
+    seenUs,
+  }));
 }
 
 /** Writes energy, hosts, carbon and grid intensity through the sink's own write methods. */
@@ -81,7 +102,7 @@ export async function seed(sink: Sink, endUs: number, copies = 1): Promise<Attri
   for (const h of hosts(endUs - copies * INTERVALS * STEP - 60_000_000)) await sink.upsertHost(h);
   await sink.write(results);
   const periods = gridPeriods(endUs);
-  await sink.writeCarbon!({ jobs: carbonRows(results), intervals: [], periods });
+  await sink.writeCarbon!({ jobs: carbonRows(results), intervals: hostCarbonRows(results), periods });
   await sink.writeGridIntensity!(periods);
   return results;
 }
