@@ -248,4 +248,21 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     const wantPerToken = (mnli.reduce((s, j) => s + j.wallJoules, 0) / mnli.reduce((s, j) => s + j.tokens, 0)) * 1e6;
     assert.ok(Math.abs(Number(perToken[0]!.values[0]![1]) / wantPerToken - 1) < 1e-12);
   });
+
+  // Last: it adds a job to the data.
+  test('energy per 1M tokens of a job without progress is empty (null, as the API says), not 0', async () => {
+    const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
+    const t = (range.toMs - 120_000) * 1000;
+    const line = `job_interval,host=gpu-a,job=no-progress wall_j=500,software_j=400,tokens=0,examples=0,steps=0 ${t}\njob_carbon,host=gpu-a,job=no-progress zone="FR",gco2e=0.01 ${t}`;
+    const w = await request(influxd.port, 'POST', `/write?db=${DB}&precision=u`, line);
+    assert.equal(w.status, 204, w.body);
+    const vars = await resolveVariables(job, { job: 'no-progress' });
+    for (const title of ['Energy per 1M tokens', 'Energy per 1M tokens over time']) {
+      const p = job.panels.find((x) => x.title === title)!;
+      const series = await query(interpolate(p.targets[0]!.query, vars, range, 30_000));
+      assert.deepEqual(series.flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null), [], title);
+    }
+    const energy = job.panels.find((x) => x.title === 'Energy (wall)')!;
+    assert.ok((await query(interpolate(energy.targets[0]!.query, vars, range, 30_000))).length > 0, 'the job itself is there');
+  });
 });
