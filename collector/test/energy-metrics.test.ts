@@ -36,6 +36,7 @@ test('counts each interval once, shows new series at 0 first, and never decrease
   const second = m.render();
   assert.equal(value(second, HOST), 12);
   assert.equal(value(second, JOB), 9);
+  assert.equal(value(second, 'wattprint_host_software_energy_joules_total{host="h1"}'), 12);
   assert.equal(value(second, 'wattprint_host_unattributed_energy_joules_total{host="h1",domain="package",device="package-0",reason="system"}'), 3);
   // A replay of both (lost ack, reconnect) and of the older one alone: nothing changes.
   m.onStored([result('h1', 1_000_000, 'j1', 8), result('h1', 2_000_000, 'j1', 4)]);
@@ -60,14 +61,14 @@ test("a finished job's series leave after the retention; the host's stay", () =>
   m.onStored([result('h1', 1_000_000, 'j1', 8)]);
   m.onCarbon({ jobs: [{ host: 'h1', jobId: 'j1', startUs: 1, zone: 'DE', gco2e: 1 } as JobCarbon], intervals: [], periods: [] });
   m.render();
-  assert.deepEqual(m.counts(), { host: 1, unattributed: 1, job: 4, carbon: 1 });
+  assert.deepEqual(m.counts(), { host: 1, software: 1, wall: 0, unattributed: 1, job: 4, carbon: 1 });
   now = 59_000;
   assert.ok(m.render().includes('wattprint_job="j1"'));
   now = 61_000;
   const text = m.render();
   assert.ok(!text.includes('wattprint_job="j1"'));
   assert.equal(value(text, HOST), 8);
-  assert.deepEqual(m.counts(), { host: 1, unattributed: 1, job: 0, carbon: 0 });
+  assert.deepEqual(m.counts(), { host: 1, software: 1, wall: 0, unattributed: 1, job: 0, carbon: 0 });
 });
 
 test('label values are escaped', () => {

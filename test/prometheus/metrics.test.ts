@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { RaplFixture } from '../fixtures/sysfs.ts';
-import { eventually, sleep, startCollectorProcess, wattprint, waitForLine, type Proc } from '../helpers/processes.ts';
+import { eventually, REPO, sleep, startCollectorProcess, wattprint, waitForLine, type Proc } from '../helpers/processes.ts';
 import { startPrometheus, type Server } from '../helpers/prometheus.ts';
 
 const JOB = 'prom-job';
@@ -75,6 +75,72 @@ export function prometheusIncrease(samples: Sample[], rangeStartMs: number, rang
   return result * (extrapolated / sampled);
 }
 
+interface PanelRow {
+  metric: Record<string, string>;
+  /** The instant value, or the last point of a range query. */
+  value: number | undefined;
+}
+
+interface PromDashboard {
+  uid: string;
+  __inputs: { name: string; type: string; pluginId: string }[];
+  templating: { list: { name: string; type: string; query: string | { query: string }; includeAll?: boolean; refresh?: number; current?: { value?: unknown } }[] };
+  panels: { title: string; type: string; datasource: { type: string; uid: string }; targets: { expr: string; instant: boolean; datasource: { uid: string } }[] }[];
+}
+
+/**
+ * Runs every panel of deploy/grafana/dashboards-prometheus/ as Grafana's Prometheus
+ * datasource would: label_values() variables from the series API over the range,
+ * multi-value variables as (a|b), $__range and $__rate_interval substituted; instant
+ * panels as instant queries, the others as range queries. Fails on an error or an
+ * empty answer; returns each panel's rows by "<file>: <title>".
+ */
+async function promDashboardPanels(nowS: number, rangeS: number, empty: string[]): Promise<Map<string, PanelRow[]>> {
+  const dir = path.join(REPO, 'deploy/grafana/dashboards-prometheus');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  assert.deepEqual(files, ['cluster.json', 'job.json']);
+  const out = new Map<string, PanelRow[]>();
+  for (const f of files) {
+    const d = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PromDashboard;
+    assert.deepEqual(d.__inputs.map((i) => [i.type, i.pluginId]), [['datasource', 'prometheus']], f);
+    const [ds, ...rest] = d.templating.list;
+    assert.deepEqual([ds?.name, ds?.type, ds?.query, ds?.current?.value], ['datasource', 'datasource', 'prometheus', '${DS_WATTPRINT_PROMETHEUS}'], f);
+    const vars = new Map<string, string>();
+    for (const v of rest) {
+      const q = typeof v.query === 'string' ? v.query : v.query.query;
+      const m = /^label_values\((\w+), (\w+)\)$/.exec(q);
+      assert.ok(m, `${f} $${v.name}: ${q}`);
+      assert.equal(v.refresh, 2, `${f} $${v.name}: follows the time range`);
+      const res = (await (await fetch(`${prom!.url}/api/v1/label/${m[2]}/values?match[]=${m[1]}&start=${nowS - rangeS}&end=${nowS}`)).json()) as { data: string[] };
+      assert.ok(res.data.length > 0, `${f} $${v.name}: no values`);
+      const vals = v.includeAll ? res.data : res.data.slice(0, 1);
+      vars.set(v.name, vals.length === 1 ? vals[0]! : `(${vals.join('|')})`);
+    }
+    for (const p of d.panels) {
+      assert.deepEqual(p.datasource, { type: 'prometheus', uid: '${datasource}' }, `${f} ${p.title}`);
+      const t = p.targets[0]!;
+      const expr = t.expr
+        .replaceAll('$__rate_interval', '5s')
+        .replaceAll('$__range', `${rangeS}s`)
+        .replace(/\$(\w+)/g, (_, name: string) => {
+          assert.ok(vars.has(name), `${f} ${p.title}: $${name} is not a variable`);
+          return vars.get(name)!;
+        });
+      const url = t.instant
+        ? `${prom!.url}/api/v1/query?query=${encodeURIComponent(expr)}&time=${nowS}`
+        : `${prom!.url}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${nowS - rangeS}&end=${nowS}&step=1`;
+      const body = (await (await fetch(url)).json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] } };
+      assert.equal(body.status, 'success', `${f} ${p.title}: ${expr}: ${body.error}`);
+      const rows = body.data.result.map((r) => ({ metric: r.metric, value: Number((r.value ?? r.values?.at(-1))?.[1]) }));
+      const key = `${f.replace('.json', '')}: ${p.title}`;
+      if (empty.includes(key)) assert.deepEqual(rows, [], `${key}: expected no data`);
+      else assert.ok(rows.length > 0 && rows.every((r) => Number.isFinite(r.value)), `${key}: no data for ${expr}`);
+      out.set(key, rows);
+    }
+  }
+  return out;
+}
+
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
 
 test('Prometheus scrapes host and job energy; increase() matches the stored joules', async () => {
@@ -117,6 +183,8 @@ scrape_configs:
   const unattributed = db.prepare('SELECT domain, device, reason, sum(joules) AS j FROM unattributed WHERE host = ? GROUP BY 1, 2, 3').all(HOST) as { domain: string; device: string; reason: string; j: number }[];
   const job = db.prepare('SELECT sum(cpu_j) AS cpu, sum(dram_j) AS dram, sum(gpu_j) AS gpu, sum(other_j) AS other FROM job_interval WHERE job_id = ? AND host = ?').get(JOB, HOST) as Record<string, number>;
   const carbon = db.prepare('SELECT zone, sum(gco2e) AS g FROM job_carbon WHERE job_id = ? AND host = ? GROUP BY zone').all(JOB, HOST) as { zone: string; g: number }[];
+  const hostSoftware = (db.prepare('SELECT sum(software_j) AS j FROM reports WHERE host = ?').get(HOST) as { j: number }).j;
+  const jobTotals = db.prepare('SELECT sum(wall_j) AS wall, sum(software_j) AS software FROM job_interval WHERE job_id = ?').get(JOB) as { wall: number; software: number };
   db.close();
   assert.ok(hostRows.length >= 3 && job.cpu! > 0 && carbon.length === 1 && carbon[0]!.g > 0);
 
@@ -149,6 +217,24 @@ scrape_configs:
   await check('wattprint_host_unattributed_energy_joules_total', unattributed.map((r) => ({ labels: { domain: r.domain, device: r.device, reason: r.reason }, value: r.j })));
   await check('wattprint_job_energy_joules_total', Object.entries(job).map(([component, j]) => ({ labels: { wattprint_job: JOB, component }, value: j })));
   await check('wattprint_job_carbon_grams_total', carbon.map((r) => ({ labels: { wattprint_job: JOB, zone: r.zone }, value: r.g })));
+
+  await check('wattprint_host_software_energy_joules_total', [{ labels: { host: HOST }, value: hostSoftware }]);
+  const wallSeries = await matrix(`wattprint_host_wall_energy_joules_total{host="${HOST}"}`, range, nowS);
+  assert.deepEqual(wallSeries, [], 'no wall series for a host without a meter');
+
+  // The Prometheus dashboards: every panel query answers, and the figures are the stored ones (to the extrapolation).
+  // The fixture host has no wall meter: the wall panel is rightly empty.
+  const panels = await promDashboardPanels(nowS, 600, ['cluster: Power now (wall, metered hosts)']);
+  const within = (got: number | undefined, want: number, what: string) => assert.ok(got !== undefined && got >= want * (1 - 1e-9) && got <= want * 1.5, `${what}: ${got} vs stored ${want}`);
+  const one = (title: string) => panels.get(title)![0]!.value;
+  within(one('cluster: Energy in range'), hostSoftware / 3.6e6, 'cluster energy in range (kWh)');
+  within(one('cluster: Job emissions in range'), carbon[0]!.g, 'cluster job emissions (g)');
+  within(panels.get('cluster: Top jobs by energy')!.find((r) => r.metric.wattprint_job === JOB)?.value, jobTotals.wall / 3.6e6, 'top jobs by energy (kWh)');
+  within(one('job: Energy (wall)'), jobTotals.wall / 3.6e6, 'job wall kWh');
+  within(one('job: Energy (software)'), jobTotals.software / 3.6e6, 'job software kWh');
+  within(one('job: Emissions'), carbon[0]!.g, 'job emissions');
+  close(one('job: Wall / software')!, jobTotals.wall / jobTotals.software, 'job wall/software (the same extrapolation above and below)');
+  within(panels.get('job: By host')!.find((r) => r.metric.host === HOST)?.value, jobTotals.wall / 3.6e6, 'job by host');
 
   // The documented query: per-host energy summed over collectors, exact to the extrapolation.
   const hostTotal = hostRows.filter((r) => r.device === 'package-0' || r.device === 'package-1').reduce((s, r) => s + r.j, 0);

@@ -17,6 +17,8 @@ export const DEFAULT_JOB_RETENTION_S = 900;
 /** The metric families, in exposition order. */
 export const ENERGY_METRICS = {
   host: { name: 'wattprint_host_energy_joules_total', help: 'Energy measured on a host, per domain and device, with the source and quality of the reading', labels: ['host', 'domain', 'device', 'source', 'quality'] },
+  software: { name: 'wattprint_host_software_energy_joules_total', help: 'Software energy of a host: its components counted once (package or psys, DRAM, GPU), what RAPL and NVML tools report', labels: ['host'] },
+  wall: { name: 'wattprint_host_wall_energy_joules_total', help: 'Wall energy of a host with a wall or node meter', labels: ['host'] },
   unattributed: { name: 'wattprint_host_unattributed_energy_joules_total', help: 'Energy of a host charged to no job (idle, system, nobody holding a GPU, wall remainder), per domain, device and reason', labels: ['host', 'domain', 'device', 'reason'] },
   job: { name: 'wattprint_job_energy_joules_total', help: 'Energy attributed to a job on a host, per component (cpu, dram, gpu; other = its share of wall minus components)', labels: ['wattprint_job', 'host', 'component'] },
   carbon: { name: 'wattprint_job_carbon_grams_total', help: 'Emissions of a job on a host in gCO2e as first priced (energy x PUE x grid intensity of the zone)', labels: ['wattprint_job', 'host', 'zone'] },
@@ -40,7 +42,7 @@ export interface EnergyMetricsOptions {
 }
 
 export class EnergyMetrics {
-  private readonly series: Record<Family, Map<string, Series>> = { host: new Map(), unattributed: new Map(), job: new Map(), carbon: new Map() };
+  private readonly series: Record<Family, Map<string, Series>> = { host: new Map(), software: new Map(), wall: new Map(), unattributed: new Map(), job: new Map(), carbon: new Map() };
   /** Highest interval start counted per host (energy) and per host and job (carbon). */
   private readonly energyMark = new Map<string, number>();
   private readonly carbonMark = new Map<string, number>();
@@ -76,6 +78,8 @@ export class EnergyMetrics {
       }
       this.energyMark.set(r.host, r.startUs);
       for (const m of r.measured) this.add('host', [r.host, m.domain, m.device, m.source, m.quality], m.joules);
+      this.add('software', [r.host], r.hostSoftwareJoules);
+      if (r.hostWallJoules !== undefined) this.add('wall', [r.host], r.hostWallJoules);
       for (const u of r.unattributed) this.add('unattributed', [r.host, u.domain, u.device, u.reason], u.joules);
       for (const j of r.jobs) {
         this.jobSeen.set(j.jobId, now);
@@ -108,7 +112,7 @@ export class EnergyMetrics {
 
   /** Series per family, for docs and tests. */
   counts(): Record<Family, number> {
-    return { host: this.series.host.size, unattributed: this.series.unattributed.size, job: this.series.job.size, carbon: this.series.carbon.size };
+    return Object.fromEntries(Object.entries(this.series).map(([k, m]) => [k, m.size])) as Record<Family, number>;
   }
 
   /** Prometheus text exposition (0.0.4) of every family. */
