@@ -11,6 +11,8 @@ import { carbonForInterval, carbonKey, kwhFromJoules, type CarbonResult } from '
 import type { IntensityPeriod, IntensityQuality } from '@wattprint/collector/carbon/provider.ts';
 import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
 import { restate } from '@wattprint/collector/carbon/restate.ts';
+import { attribute } from '@wattprint/collector/attribution/attribute.ts';
+import { Domain, Quality, Source, type Report } from '@wattprint/proto';
 import { startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { assertClose, fixtureHosts, fixtureResults, GPU_A, INTERVALS, STEP, T0 } from './fixtures.ts';
 
@@ -60,7 +62,10 @@ describe('query layer: SQLite and InfluxDB agree', () => {
       const t = await both((s) => s.jobTotals(jobId));
       assert.ok(t, jobId);
       assertClose(t.softwareJoules, sumJobs(jobId, (j) => j.softwareJoules));
-      assertClose(t.wallJoules, sumJobs(jobId, (j) => j.wallJoules));
+      // Wall is reconciled over the meter's intervals (storage/wall-rows.ts): close to the
+      // per-interval figures on this steady meter, never the same to the joule.
+      const perInterval = sumJobs(jobId, (j) => j.wallJoules);
+      assert.ok(Math.abs(t.wallJoules / perInterval - 1) < 0.01, `${jobId}: wall ${t.wallJoules} vs per-interval ${perInterval}`);
       assertClose(t.dynamicJoules + t.idleJoules, t.softwareJoules);
       assertClose(t.byComponent.cpu, sumJobs(jobId, (j) => j.byComponent.cpu));
       assertClose(t.byComponent.dram, sumJobs(jobId, (j) => j.byComponent.dram));
@@ -166,6 +171,42 @@ describe('query layer: SQLite and InfluxDB agree', () => {
     // And the stores still agree with each other.
     await both((s) => s.listJobs({}));
     await both((s) => s.listHosts());
+  });
+});
+
+describe('query layer: job wall reconciled over a lagging meter, the same on both stores', () => {
+  // GPU 100 J + 100 J, the meter reads 50 J then 162 J (it lags): 212 J metered in all.
+  const lag = (i: number, wall: number): Report => ({
+    host: 'lag-host',
+    seq: 500 + i,
+    startUs: T0 + 100 * STEP + i * 1_000_000,
+    endUs: T0 + 100 * STEP + (i + 1) * 1_000_000,
+    energy: [
+      { domain: Domain.DOMAIN_GPU, device: 'GPU-lag', source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 100, flags: [] },
+      { domain: Domain.DOMAIN_WALL, device: 'pdu', source: Source.SOURCE_SNMP, quality: Quality.QUALITY_COUNTER, joules: wall, flags: [] },
+    ],
+    processes: [{ pid: 9000, startTimeUs: T0, jobId: 'lagged-job', labels: {}, cpuSeconds: 0, command: 'python' }],
+    gpuProcesses: [{ gpuUuid: 'GPU-lag', pid: 9000, smUtil: 90, memUtil: 0, sampleCount: 1, gpuMemoryBytes: 1, gpuInstanceId: 0xffffffff, computeInstanceId: 0xffffffff }],
+    progress: [],
+    cpuBusySeconds: 0,
+    cpuIdleSeconds: 1,
+    cpuCount: 1,
+  });
+
+  test('GPU 100 + 100 J, meter 50 then 162 J: the job gets 212 J (per interval it would have been 262 J)', async () => {
+    const rs = [attribute(lag(0, 50)), attribute(lag(1, 162))];
+    assert.equal(rs.reduce((a, r) => a + r.jobs[0]!.wallJoules, 0), 262, 'the per-interval rule this replaces');
+    for (const s of [influx, sqlite]) await s.write(rs);
+    const t = await both((s) => s.jobTotals('lagged-job'));
+    assertClose(t!.wallJoules, 212);
+    assertClose(t!.softwareJoules, 200);
+    assertClose(t!.byComponent.other, 12);
+    assert.equal(t!.wall?.basis, 'meter');
+    assertClose(t!.wall!.hostRatios['lag-host'], 212 / 200);
+    assertClose(t!.wall!.unpaidJoules, 0);
+    // In a window holding only the first interval the job gets what the meter read then, no more.
+    const first = await both((s) => s.listJobs({ fromUs: rs[0]!.startUs, toUs: rs[0]!.endUs }));
+    assertClose(first.find((j) => j.jobId === 'lagged-job')!.wallJoules, 50);
   });
 });
 

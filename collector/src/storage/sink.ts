@@ -4,6 +4,7 @@
 import type { Inventory } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
+import type { WallNote } from './wall-rows.ts';
 
 export interface HostRecord {
   host: string;
@@ -157,6 +158,8 @@ export interface JobTotals {
   tokens: number;
   examples: number;
   steps: number;
+  /** Present when wallJoules was reconciled against a wall meter over time (storage/wall-rows.ts). */
+  wall?: WallNote;
 }
 
 export interface SeriesPoint {

@@ -9,6 +9,7 @@ import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { meterSeries, reconcileRows, withWallNotes, type StoredMeterInterval } from './wall-rows.ts';
 import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
@@ -313,7 +314,19 @@ export class SqliteStore implements Sink, Store {
         labelSets.push({ jobId: l.job_id, labels: l.labels, lastStartUs: l.last_start_us });
       }
     }
-    return combineJobs(perHost, labelSets, filter);
+    const wall = await reconcileRows(this, perHost, filter);
+    return withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes);
+  }
+
+  async hostWallRatio(host: string): Promise<number | undefined> {
+    const r = this.db.prepare('SELECT sum(wall_j) AS w, sum(software_j) AS s FROM reports WHERE host = ? AND wall_j IS NOT NULL').get(host) as { w: number | null; s: number | null };
+    return r.w && r.s ? r.w / r.s : undefined;
+  }
+
+  async meterIntervals(host: string, fromUs: number, toUs: number): Promise<StoredMeterInterval[]> {
+    const ivs = this.db.prepare('SELECT start_us, end_us, software_j, wall_j FROM reports WHERE host = ? AND start_us >= ? AND start_us < ? AND wall_j IS NOT NULL ORDER BY start_us').all(host, fromUs, toUs) as Record<string, number>[];
+    const jobs = this.db.prepare('SELECT start_us, job_id, software_j, wall_j FROM job_interval WHERE host = ? AND start_us >= ? AND start_us < ? ORDER BY start_us, job_id').all(host, fromUs, toUs) as Record<string, number | string>[];
+    return meterSeries(ivs.map((r) => ({ startUs: r.start_us!, endUs: r.end_us!, wallJoules: r.wall_j!, componentJoules: r.software_j! })), jobs.map((j) => ({ startUs: j.start_us as number, jobId: j.job_id as string, softwareJoules: j.software_j as number, wallJoules: j.wall_j as number })));
   }
 
   /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
