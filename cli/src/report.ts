@@ -34,7 +34,7 @@ function localSource(file: string): Source {
   const store = new SqliteStore(file);
   const us = (t: string | undefined) => (t === undefined ? undefined : /^\d+$/.test(t) ? Number(t) : Date.parse(t) * 1000);
   const report = async (t: JobTotals) => {
-    const c = await store.jobCarbon(t.jobId);
+    const c = await store.jobCarbon(t.jobId, t.window);
     return jobReport(t, c ? carbonSummary(c) : undefined);
   };
   return {

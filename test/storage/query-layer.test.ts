@@ -9,7 +9,8 @@ import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
 import { carbonForInterval, carbonKey, kwhFromJoules, type CarbonResult } from '@wattprint/collector/carbon/compute.ts';
 import type { IntensityPeriod, IntensityQuality } from '@wattprint/collector/carbon/provider.ts';
-import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { carbonSummary, carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { jobReport } from '@wattprint/collector/api/report.ts';
 import { restate } from '@wattprint/collector/carbon/restate.ts';
 import { attribute } from '@wattprint/collector/attribution/attribute.ts';
 import { Domain, Quality, Source, type Report } from '@wattprint/proto';
@@ -303,3 +304,60 @@ describe('query layer: carbon in SQLite and InfluxDB', () => {
     assert.deepEqual(await both((s) => s.jobCarbon('ft-mnli')), before);
   });
 });
+
+describe('query layer: a window clips energy, progress and carbon by the same intervals', () => {
+  // One job on a metered host, six 10 s intervals of rising power, priced at a fixed 474.5 g/kWh.
+  const base = T0 + 200 * STEP;
+  const rep = (i: number): Report => ({
+    host: 'fixed-host',
+    seq: 700 + i,
+    startUs: base + i * STEP,
+    endUs: base + (i + 1) * STEP,
+    energy: [
+      { domain: Domain.DOMAIN_GPU, device: 'GPU-fixed', source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 2000 + 500 * i, flags: [] },
+      { domain: Domain.DOMAIN_WALL, device: 'psu', source: Source.SOURCE_IPMI, quality: Quality.QUALITY_COUNTER, joules: (2000 + 500 * i) * 1.059, flags: [] },
+    ],
+    processes: [{ pid: 9100, startTimeUs: base, jobId: 'clip-job', labels: {}, cpuSeconds: 0, command: 'python' }],
+    gpuProcesses: [{ gpuUuid: 'GPU-fixed', pid: 9100, smUtil: 90, memUtil: 0, sampleCount: 1, gpuMemoryBytes: 1, gpuInstanceId: 0xffffffff, computeInstanceId: 0xffffffff }],
+    progress: [{ jobId: 'clip-job', tokens: 1000 * (i + 1), examples: 10, steps: 1 }],
+    cpuBusySeconds: 0,
+    cpuIdleSeconds: 10,
+    cpuCount: 1,
+  });
+  const rs = [0, 1, 2, 3, 4, 5].map((i) => attribute(rep(i)));
+  const fixed: IntensityPeriod = { startUs: base - 1e12, endUs: base + 1e12, gPerKwh: 474.5, basis: 'location_lifecycle', quality: 'static_yearly', provider: 'fixed', zone: 'US-MIDW-MISO', dataset: { name: 'eGRID', licence: 'public domain' } };
+  const carbon = rs.map((r) =>
+    carbonForInterval(
+      {
+        host: r.host, seq: r.seq, startUs: r.startUs, endUs: r.endUs, zone: 'US-MIDW-MISO', zoneSource: 'config', pue: 1,
+        hostKwhSoftware: kwhFromJoules(r.hostSoftwareJoules), hostKwhWall: kwhFromJoules(r.hostWallJoules!),
+        jobs: r.jobs.map((j) => ({ jobId: j.jobId, kwhSoftware: kwhFromJoules(j.softwareJoules), kwhWall: kwhFromJoules(j.wallJoules) })),
+      },
+      [fixed],
+    ),
+  );
+
+  test('g/kWh is the same for the whole job and for a window that keeps part of it', async () => {
+    for (const s of [sqlite, influx]) {
+      await s.write(rs);
+      await s.writeCarbon(carbonWrite(carbon, [fixed]));
+    }
+    const reportOf = async (s: Store, window?: { fromUs: number; toUs: number }) => {
+      const t = window ? (await s.listJobs(window)).find((j) => j.jobId === 'clip-job')! : (await s.jobTotals('clip-job'))!;
+      const c = await s.jobCarbon('clip-job', t.window);
+      return jobReport(t, c ? carbonSummary(c) : undefined);
+    };
+    const whole = await both((s) => reportOf(s));
+    // Intervals 3 to 5 overlap [start of 3 + 1 s, end): the window keeps them whole.
+    const part = await both((s) => reportOf(s, { fromUs: base + 3 * STEP + 1_000_000, toUs: base + 6 * STEP }));
+    assert.ok(part.energy.wallKwh < 0.7 * whole.energy.wallKwh && part.energy.wallKwh > 0.3 * whole.energy.wallKwh, `kept ${part.energy.wallKwh / whole.energy.wallKwh} of the energy`);
+    for (const r of [whole, part]) {
+      assertClose(r.carbon!.gco2e / r.energy.wallKwh, 474.5);
+      assertClose(r.carbon!.gco2eSoftware / r.energy.softwareKwh, 474.5);
+    }
+    assert.equal(part.progress.tokens, 4000 + 5000 + 6000, 'tokens of the same intervals');
+    assert.equal(part.progress.examples, 30);
+    assertClose(part.energy.softwareKwh, kwhFromJoules(3500 + 4000 + 4500));
+  });
+});
+

@@ -23,9 +23,9 @@ import {
   type RetentionPlan,
 } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
-import { meterSeries, reconcileRows, withWallNotes, type StoredMeterInterval } from './wall-rows.ts';
+import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
 
 export interface InfluxConfig {
   /** e.g. http://127.0.0.1:8086 (https works too). */
@@ -341,7 +341,7 @@ export class InfluxStore implements Sink, Store {
     }));
     const labelSets = await this.labelSets([...new Set(rows.map((r) => r.jobId))]);
     const wall = await reconcileRows(this, rows, filter);
-    return withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes);
+    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -382,9 +382,11 @@ export class InfluxStore implements Sink, Store {
    * the SQLite store. InfluxQL has no sum of a product, so a subquery forms
    * joules × share per row first.
    */
-  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+  async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
     const from = this.from(M.jobCarbon);
-    const where = `WHERE "job" = ${quoteString(jobId)}`;
+    // The same interval predicate as listJobs: intervals overlapping the window count whole.
+    const clip = [window.fromUs !== undefined ? ` AND "end_us" > ${int(window.fromUs)}` : '', window.toUs !== undefined ? ` AND time < ${int(window.toUs)}u` : ''].join('');
+    const where = `WHERE "job" = ${quoteString(jobId)}${clip}`;
     const qualities = ['measured', 'estimated', 'forecast', 'interpolated', 'static'] as const;
     const inner = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'].map(quoteIdent).concat(qualities.map((q) => `"joules" * "share_${q}" AS "q_${q}"`));
     const outer = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall', ...qualities.map((q) => `q_${q}`)].map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`);

@@ -9,8 +9,8 @@ import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
-import { meterSeries, reconcileRows, withWallNotes, type StoredMeterInterval } from './wall-rows.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -315,7 +315,7 @@ export class SqliteStore implements Sink, Store {
       }
     }
     const wall = await reconcileRows(this, perHost, filter);
-    return withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes);
+    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -330,15 +330,18 @@ export class SqliteStore implements Sink, Store {
   }
 
   /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
-  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+  async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
+    // The same interval predicate as listJobs: intervals overlapping the window count whole.
+    const clip = `job_id = ? AND end_us > ? AND start_us < ?`;
+    const args = [jobId, window.fromUs ?? Number.MIN_SAFE_INTEGER, window.toUs ?? Number.MAX_SAFE_INTEGER] as const;
     const r = this.db
       .prepare(
         `SELECT count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
           sum(provisional) AS provisional, sum(joules * share_measured) AS q_measured, sum(joules * share_estimated) AS q_estimated,
           sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static
-        FROM job_carbon WHERE job_id = ?`,
+        FROM job_carbon WHERE ${clip}`,
       )
-      .get(jobId) as Record<string, number | null>;
+      .get(...args) as Record<string, number | null>;
     const n = (k: string) => r[k] ?? 0;
     const sums: CarbonSums = {
       rows: n('n'),
@@ -349,7 +352,7 @@ export class SqliteStore implements Sink, Store {
       provisionalRows: n('provisional'),
       byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
     };
-    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE job_id = ?`).all(jobId) as { v: string }[]).map((x) => x.v);
+    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE ${clip}`).all(...args) as { v: string }[]).map((x) => x.v);
     return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
   }
 

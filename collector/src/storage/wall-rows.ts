@@ -106,3 +106,10 @@ export function withWallNotes<T extends { jobId: string; wall?: WallNote }>(tota
   }
   return totals;
 }
+
+/** Totals listed over a window remember it, so carbon is clipped to the same intervals. */
+export function withWindow<T extends { window?: { fromUs?: number; toUs?: number } }>(totals: T[], filter: { fromUs?: number; toUs?: number }): T[] {
+  if (filter.fromUs === undefined && filter.toUs === undefined) return totals;
+  for (const t of totals) t.window = { fromUs: filter.fromUs, toUs: filter.toUs };
+  return totals;
+}
