@@ -45,6 +45,11 @@ export interface JobReport {
     idleKwh: number;
     byComponentKwh: { cpu: number; dram: number; gpu: number; other: number };
     estimated: boolean;
+    /**
+     * What wallKwh is: "meter" (reconciled against a wall meter over time), or "software"
+     * (no wall meter: wall = software, nothing added).
+     */
+    wallBasis: 'meter' | 'software';
   };
   progress: { tokens: number; examples: number; steps: number };
   normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
@@ -70,6 +75,7 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
       idleKwh: kwh(t.idleJoules),
       byComponentKwh: { cpu: kwh(t.byComponent.cpu), dram: kwh(t.byComponent.dram), gpu: kwh(t.byComponent.gpu), other: kwh(t.byComponent.other) },
       estimated: t.estimated,
+      wallBasis: t.wall ? 'meter' : 'software',
     },
     progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
     normalised: {
