@@ -9,7 +9,7 @@ import type { JobTotals } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { comparePhases, comparePhasesByGroup, fitEnergy, groupJobs, keyValue, wallRatios } from './analysis.ts';
 import { FORMATS, renderJobReport, type Format } from './format.ts';
-import { renderFits, renderGroupPhases, renderGroups, renderJobs, renderPhases, renderWallRatios } from './report-output.ts';
+import { provenance, provenanceLines, renderFits, renderGroupPhases, renderGroups, renderJobs, renderPhases, renderWallRatios } from './report-output.ts';
 
 const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[,v2]]... [--from T] [--to T]
                         [--fit] [--compare-phase] [--wall-ratio] [--format table|json|csv|markdown]
@@ -141,7 +141,7 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     if (v.job) {
       const r = await source.job(v.job as string);
       if (!r) return fail(`no energy recorded for job "${v.job}"`);
-      if (format === 'table') out(renderJobReport(r));
+      if (format === 'table') out([renderJobReport(r), '', ...provenanceLines(provenance([r]))].join('\n'));
       else if (format === 'json') out(JSON.stringify(r, null, 2));
       else out(renderJobs(format, [r]));
       return 0;
