@@ -31,6 +31,7 @@ export interface AgentConfig {
   spoolMaxAgeMs: number;
   tdpWatts?: number;
   zone: string;
+  /** The site's PUE; 0 (the default) leaves it to the collector's carbon config (per host, zone, cloud, default). */
   pue: number;
   labels: Record<string, string>;
   jobEnvVars: string[];
@@ -56,7 +57,7 @@ export function defaultAgentConfig(): AgentConfig {
     spoolMaxBytes: 256 * 1024 * 1024,
     spoolMaxAgeMs: 7 * 24 * 3600 * 1000,
     zone: '',
-    pue: 1,
+    pue: 0,
     labels: {},
     jobEnvVars: [],
     jobCgroupPatterns: [],

@@ -123,3 +123,88 @@ export function comparePhases(jobs: JobReport[], reference = 'fine-tuning', phas
     .map(([phase, js]) => ({ phase, runs: js.length, meanKwh: mean(js), equivalentReferenceRuns: refMean > 0 ? mean(js) / refMean : null }))
     .sort((a, b) => b.meanKwh - a.meanKwh);
 }
+
+export interface GroupPhaseRow {
+  key: Record<string, string>;
+  /** Fine-tuning runs in the group and their mean wall kWh. */
+  runs: number;
+  meanWallKwh: number;
+  /** The target phase's runs the group was compared with (the group's own when it has some, else all). */
+  targetRuns: number;
+  targetMeanWallKwh: number;
+  /** How many of this group's fine-tuning runs one target-phase run equals. */
+  equivalentRuns: number | null;
+}
+
+export interface GroupPhaseComparison {
+  reference: string;
+  target: string;
+  groups: GroupPhaseRow[];
+  /** Smallest and largest equivalentRuns over the groups, with the group that gives each. */
+  range: { min: number; minKey: Record<string, string>; max: number; maxKey: Record<string, string> } | null;
+}
+
+/**
+ * The study's headline, per group: "one pre-training run = N fine-tuning runs
+ * of this dataset" (392 MNLI to 45,000 RTE). Fine-tuning runs are grouped by
+ * the keys; a pre-training run rarely has a dataset, so each group is compared
+ * with the pre-training runs of its own group when there are any (grouping by
+ * model), else with all of them. Wall kWh on both sides.
+ */
+export function comparePhasesByGroup(jobs: JobReport[], keys: string[], reference = 'fine-tuning', target = 'pre-training', phaseKey = 'phase'): GroupPhaseComparison {
+  const refs = jobs.filter((j) => j.labels[phaseKey] === reference);
+  const targets = jobs.filter((j) => j.labels[phaseKey] === target);
+  const mean = (js: JobReport[]) => js.reduce((a, j) => a + j.energy.wallKwh, 0) / js.length;
+  const keyOf = (j: JobReport) => JSON.stringify(keys.map((k) => keyValue(j, k)));
+  const groups = new Map<string, JobReport[]>();
+  for (const j of refs) groups.set(keyOf(j), [...(groups.get(keyOf(j)) ?? []), j]);
+  const rows: GroupPhaseRow[] = [];
+  for (const [k, members] of groups) {
+    const own = targets.filter((t) => keyOf(t) === k);
+    const versus = own.length > 0 ? own : targets;
+    const values = JSON.parse(k) as string[];
+    const m = mean(members);
+    const t = versus.length > 0 ? mean(versus) : 0;
+    rows.push({ key: Object.fromEntries(keys.map((key, i) => [key, values[i]!])), runs: members.length, meanWallKwh: m, targetRuns: versus.length, targetMeanWallKwh: t, equivalentRuns: versus.length > 0 && m > 0 ? t / m : null });
+  }
+  rows.sort((a, b) => (a.equivalentRuns ?? Infinity) - (b.equivalentRuns ?? Infinity) || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+  const known = rows.filter((r) => r.equivalentRuns !== null);
+  const range = known.length > 0 ? { min: known[0]!.equivalentRuns!, minKey: known[0]!.key, max: known.at(-1)!.equivalentRuns!, maxKey: known.at(-1)!.key } : null;
+  return { reference, target, groups: rows, range };
+}
+
+export interface WallRatioRow {
+  /** GPU model (label gpu_model, else the hosts' GPU names), or "-" when unknown. */
+  hardware: string;
+  /** Metered jobs (wall reconciled against a meter): per-job wall/software ratio. */
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  /** Unmetered jobs of the same hardware: their software kWh and a wall ESTIMATE = software x mean. */
+  unmeteredRuns: number;
+  unmeteredSoftwareKwh: number;
+  unmeteredWallEstimateKwh: number | null;
+}
+
+/**
+ * The study's 1.059, measured live: per hardware type, the wall/software
+ * ratio over metered jobs (mean, sample standard deviation, n). Jobs without a
+ * meter on the same hardware get a wall estimate from it, kept in its own
+ * columns and never added to metered figures.
+ */
+export function wallRatios(jobs: JobReport[], hardwareOf: (j: JobReport) => string): WallRatioRow[] {
+  const byHw = new Map<string, JobReport[]>();
+  for (const j of jobs) byHw.set(hardwareOf(j), [...(byHw.get(hardwareOf(j)) ?? []), j]);
+  const rows: WallRatioRow[] = [];
+  for (const [hardware, js] of byHw) {
+    const metered = js.filter((j) => j.energy.wallBasis === 'meter' && j.energy.softwareKwh > 0);
+    const ratios = metered.map((j) => j.energy.wallKwh / j.energy.softwareKwh);
+    const n = ratios.length;
+    const mean = n > 0 ? ratios.reduce((a, x) => a + x, 0) / n : null;
+    const sd = n > 1 && mean !== null ? Math.sqrt(ratios.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : null;
+    const unmetered = js.filter((j) => j.energy.wallBasis !== 'meter');
+    const sw = unmetered.reduce((a, j) => a + j.energy.softwareKwh, 0);
+    rows.push({ hardware, n, mean, sd, unmeteredRuns: unmetered.length, unmeteredSoftwareKwh: sw, unmeteredWallEstimateKwh: mean !== null && unmetered.length > 0 ? sw * mean : null });
+  }
+  return rows.sort((a, b) => a.hardware.localeCompare(b.hardware));
+}

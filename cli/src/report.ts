@@ -7,17 +7,23 @@ import { jobReport, type JobReport } from '@wattprint/collector/api/report.ts';
 import { carbonSummary } from '@wattprint/collector/carbon/records.ts';
 import type { JobTotals } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
-import { comparePhases, fitEnergy, groupJobs } from './analysis.ts';
-import { FORMATS, render, renderJobReport, type Cell, type Format } from './format.ts';
+import { comparePhases, comparePhasesByGroup, fitEnergy, groupJobs, keyValue, wallRatios } from './analysis.ts';
+import { FORMATS, renderJobReport, type Format } from './format.ts';
+import { provenance, provenanceLines, renderFits, renderGroupPhases, renderGroups, renderJobs, renderPhases, renderWallRatios } from './report-output.ts';
 
-const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v]... [--from T] [--to T]
-                        [--fit] [--compare-phase] [--format table|json|csv|markdown]
+const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[,v2]]... [--from T] [--to T]
+                        [--fit] [--compare-phase] [--wall-ratio] [--format table|json|csv|markdown]
                         [--db FILE | --api URL [--token T]]
 
   --job ID          one job's report
   --group-by KEYS   comma-separated labels (task, dataset, model, phase, gpu_model...) or "host"
-  --fit             fit energy against duration and against tokens (slope, intercept, R²)
-  --compare-phase   fine-tuning next to pre-training and inference jobs (label "phase")
+  --label k=v,v2    jobs whose label k is v or v2 (repeat for several labels: all must match)
+  --fit             only the fit of wall kWh against duration and against tokens (slope, intercept, R²)
+  --compare-phase   only the phase comparison; with --group-by, per group: one pre-training run
+                    = N fine-tuning runs of each dataset (or task, model), with the range
+  --wall-ratio      wall/software ratio per GPU model over metered jobs (mean, sd, n), and a
+                    flagged wall estimate for unmetered jobs of the same GPU model
+  --from/--to       intervals overlapping the window count whole: energy, progress and carbon alike
 Reads the local store (~/.wattprint/wattprint.db) unless --db or --api is given;
 WATTPRINT_API and WATTPRINT_TOKEN work too.`;
 
@@ -26,15 +32,19 @@ export class ReportUsageError extends Error {}
 interface Source {
   job(id: string): Promise<JobReport | undefined>;
   jobs(q: { labels: Record<string, string>; from?: string; to?: string }, progress: (n: number) => void): Promise<JobReport[]>;
+  /** GPU names per host, from the hosts' inventories. */
+  gpuModels(): Promise<Map<string, string[]>>;
   close(): Promise<void>;
 }
+
+const gpuNames = (hosts: { host: string; inventory?: { gpus?: { name?: string | null }[] | null } | null }[]) => new Map(hosts.map((h) => [h.host, [...new Set((h.inventory?.gpus ?? []).map((g) => g.name ?? '').filter(Boolean))]]));
 
 function localSource(file: string): Source {
   if (!fs.existsSync(file)) throw new ReportUsageError(`no store at ${file}: run "wattprint measure" or "npm start" first, or give --db/--api`);
   const store = new SqliteStore(file);
   const us = (t: string | undefined) => (t === undefined ? undefined : /^\d+$/.test(t) ? Number(t) : Date.parse(t) * 1000);
   const report = async (t: JobTotals) => {
-    const c = await store.jobCarbon(t.jobId);
+    const c = await store.jobCarbon(t.jobId, t.window);
     return jobReport(t, c ? carbonSummary(c) : undefined);
   };
   return {
@@ -49,6 +59,7 @@ function localSource(file: string): Source {
       for (const t of rows) out.push(await report(t));
       return out;
     },
+    gpuModels: async () => gpuNames(await store.listHosts()),
     close: () => store.close(),
   };
 }
@@ -73,6 +84,7 @@ function apiSource(base: string, token: string | undefined): Source {
       progress(body?.jobs.length ?? 0);
       return body?.jobs ?? [];
     },
+    gpuModels: async () => gpuNames(((await get('/v1/hosts')) as { hosts: { host: string; inventory?: { gpus?: { name?: string }[] } }[] } | undefined)?.hosts ?? []),
     close: async () => undefined,
   };
 }
@@ -96,7 +108,7 @@ function progressLine(): { update: (msg: string) => void; done: () => void } {
 export async function runReport(args: string[], stateDir: string): Promise<number> {
   let v: Record<string, string | boolean | string[] | undefined>;
   try {
-    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, 'wall-ratio': { type: 'boolean' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (err) {
     console.error(`wattprint report: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -114,7 +126,7 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
   const labels: Record<string, string> = {};
   for (const l of (v.label as string[] | undefined) ?? []) {
     const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.*)$/);
-    if (!m) return fail(`--label must be name=value, got "${l}"`);
+    if (!m) return fail(`--label must be name=value or name=value,value, got "${l}"`);
     labels[m[1]!] = m[2]!;
   }
   const api = (v.api as string) ?? process.env.WATTPRINT_API;
@@ -129,8 +141,9 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     if (v.job) {
       const r = await source.job(v.job as string);
       if (!r) return fail(`no energy recorded for job "${v.job}"`);
-      if (format === 'table') out(renderJobReport(r));
-      else out(render(format, ...jobsTable([r])));
+      if (format === 'table') out([renderJobReport(r), '', ...provenanceLines(provenance([r]))].join('\n'));
+      else if (format === 'json') out(JSON.stringify(r, null, 2));
+      else out(renderJobs(format, [r]));
       return 0;
     }
     const progress = progressLine();
@@ -139,30 +152,22 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     progress.done();
     if (jobs.length === 0) return fail('no jobs match');
     const keys = ((v['group-by'] as string) ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-    if (keys.length > 0) {
-      const rows = groupJobs(jobs, keys);
-      const header = [...keys, 'runs', 'kWh software', 'kWh wall', 'gCO2e', 'duration h', 'kWh/1k examples', 'kWh/1M tokens', 'wall/software'];
-      out(render(format, header, rows.map((r) => [...keys.map((k) => r.key[k]!), r.runs, r.softwareKwh, r.wallKwh, r.gco2e, r.durationSeconds / 3600, r.kwhPer1kExamples, r.kwhPer1MTokens, r.wallSoftwareRatio])));
-    } else out(render(format, ...jobsTable(jobs)));
-    if (v.fit) {
-      const fits = fitEnergy(jobs);
-      if (format === 'table') out('\nEnergy (wall kWh) fitted across the selected jobs:');
-      out(fits.length ? render(format, ['against', 'n', 'slope (kWh per unit)', 'intercept kWh', 'R²'], fits.map((f) => [f.x, f.n, f.slope, f.intercept, f.r2])) : 'not enough jobs (or no spread) to fit');
+    const groupOf = (j: JobReport) => JSON.stringify(keys.map((k) => keyValue(j, k)));
+    // The analyses print only their result; several of them print one after the other.
+    const analyses: string[] = [];
+    if (v.fit) analyses.push(renderFits(format, fitEnergy(jobs), jobs));
+    if (v['compare-phase']) analyses.push(keys.length > 0 ? renderGroupPhases(format, keys, comparePhasesByGroup(jobs, keys), jobs) : renderPhases(format, comparePhases(jobs), jobs));
+    if (v['wall-ratio']) {
+      const gpus = await source.gpuModels();
+      analyses.push(renderWallRatios(format, wallRatios(jobs, (j) => j.labels.gpu_model ?? ([...new Set(j.hosts.flatMap((h) => gpus.get(h) ?? []))].join('+') || '-')), jobs));
     }
-    if (v['compare-phase']) {
-      const cmp = comparePhases(jobs);
-      if (format === 'table') out('\nPhases (label "phase"), against fine-tuning:');
-      out(render(format, ['phase', 'runs', 'mean kWh', '= N fine-tuning runs'], cmp.map((c) => [c.phase, c.runs, c.meanKwh, c.equivalentReferenceRuns])));
-    }
+    if (analyses.length > 0) out(format === 'json' && analyses.length > 1 ? `[${analyses.join(',\n')}]` : analyses.join('\n\n'));
+    else if (keys.length > 0) out(renderGroups(format, keys, groupJobs(jobs, keys), jobs, groupOf));
+    else out(renderJobs(format, jobs));
     return 0;
   } catch (err) {
     return fail((err as Error).message);
   } finally {
     await source.close();
   }
-}
-
-function jobsTable(jobs: JobReport[]): [string[], Cell[][]] {
-  const header = ['job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'gCO2e', 'kWh/1M tokens', 'estimated'];
-  return [header, jobs.map((j) => [j.jobId, Object.entries(j.labels).map(([k, x]) => `${k}=${x}`).join(' '), j.durationSeconds, j.energy.softwareKwh, j.energy.wallKwh, j.carbon?.gco2e ?? null, j.normalised.kwhPer1MTokens, j.energy.estimated ? 'yes' : 'no'])];
 }

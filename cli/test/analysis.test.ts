@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { comparePhases, fitEnergy, groupJobs, linearFit } from '../src/analysis.ts';
+import { comparePhases, comparePhasesByGroup, fitEnergy, groupJobs, linearFit, wallRatios } from '../src/analysis.ts';
 import { render } from '../src/format.ts';
 import type { JobReport } from '@wattprint/collector/api/report.ts';
 
@@ -13,7 +13,7 @@ function job(id: string, labels: Record<string, string>, wallKwh: number, softwa
     end: '2026-01-01T01:00:00.000Z',
     durationSeconds: hours * 3600,
     cpuSeconds: 0,
-    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false },
+    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false, wallBasis: wallKwh !== softwareKwh ? 'meter' : 'software' },
     progress: { tokens, examples, steps: 0 },
     normalised: { kwhPer1kExamples: null, kwhPer1MTokens: null },
     carbon: null,
@@ -60,6 +60,32 @@ test('phase comparison: one pre-training run = N fine-tuning runs', () => {
   const jobs = [job('p', { phase: 'pre-training' }, 400, 400, 100), job('f1', { phase: 'fine-tuning' }, 1, 1, 1), job('f2', { phase: 'fine-tuning' }, 3, 3, 1)];
   const cmp = comparePhases(jobs);
   assert.deepEqual(cmp.map((c) => [c.phase, c.runs, c.meanKwh, c.equivalentReferenceRuns]), [['pre-training', 1, 400, 200], ['fine-tuning', 2, 2, 1]]);
+});
+
+test('phase comparison per dataset: one pre-training run = 392 MNLI runs and 46,000 RTE runs (the study\'s headline)', () => {
+  const ft = (id: string, dataset: string, kwh: number) => job(id, { phase: 'fine-tuning', dataset }, kwh, kwh / 1.059, 1);
+  const jobs = [job('pt', { phase: 'pre-training' }, 368.0, 368.0 / 1.059, 357), ft('mnli-1', 'MNLI', 0.9), ft('mnli-2', 'MNLI', 0.976), ft('rte', 'RTE', 0.008), job('inf', { phase: 'inference', dataset: 'RTE' }, 0.001, 0.001, 0.01)];
+  const c = comparePhasesByGroup(jobs, ['dataset']);
+  assert.deepEqual(c.groups.map((g) => [g.key.dataset, g.runs, g.targetRuns]), [['MNLI', 2, 1], ['RTE', 1, 1]]);
+  assert.ok(Math.abs(c.groups[0]!.equivalentRuns! - 368 / 0.938) < 1e-9, 'mean of the MNLI runs: 0.938');
+  assert.ok(Math.abs(c.groups[1]!.equivalentRuns! - 368 / 0.008) < 1e-6);
+  assert.deepEqual([c.range!.minKey, c.range!.maxKey], [{ dataset: 'MNLI' }, { dataset: 'RTE' }]);
+  // Grouped by model, a group with its own pre-training run is compared with it only.
+  const byModel = comparePhasesByGroup([...jobs.map((j) => ({ ...j, labels: { ...j.labels, model: 'bert' } })), job('pt-d', { phase: 'pre-training', model: 'distil' }, 187.74, 187.74, 175), job('ft-d', { phase: 'fine-tuning', model: 'distil' }, 0.5, 0.5, 1)], ['model']);
+  assert.deepEqual(byModel.groups.map((g) => [g.key.model, g.targetMeanWallKwh]), [['distil', 187.74], ['bert', 368.0]]);
+});
+
+test('wall/software ratio per GPU model: mean, sd, n over metered jobs; unmetered jobs get a separate estimate', () => {
+  const on = (id: string, gpu: string, wall: number, sw: number) => job(id, { gpu_model: gpu }, wall, sw, 1);
+  const rows = wallRatios([on('a', 'A100', 1.05, 1), on('b', 'A100', 1.07, 1), on('c', 'A100', 2, 2), on('d', 'RTX8000', 1, 1)], (j) => j.labels.gpu_model ?? '-');
+  const a100 = rows.find((r) => r.hardware === 'A100')!;
+  assert.equal(a100.n, 2);
+  assert.ok(Math.abs(a100.mean! - 1.06) < 1e-12);
+  assert.ok(Math.abs(a100.sd! - Math.sqrt(2 * 0.01 ** 2)) < 1e-12, 'sample sd of 1.05 and 1.07');
+  assert.equal(a100.unmeteredRuns, 1);
+  assert.ok(Math.abs(a100.unmeteredWallEstimateKwh! - 2 * 1.06) < 1e-12);
+  const rtx = rows.find((r) => r.hardware === 'RTX8000')!;
+  assert.deepEqual([rtx.n, rtx.mean, rtx.unmeteredWallEstimateKwh], [0, null, null], 'no metered job: no ratio, no estimate');
 });
 
 test('formats: table aligns numbers, csv quotes, markdown escapes pipes', () => {

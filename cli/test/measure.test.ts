@@ -119,10 +119,14 @@ test('without an agent: runs one in-process on the embedded store; a signal pass
     c.stdout.on('data', (d) => (out += d));
     c.on('exit', () => resolve(out));
   });
-  const rows = JSON.parse(rep) as { job: string; 'kWh software': number; 'kWh wall': number; 'kWh/1M tokens': number }[];
-  assert.equal(rows[0]!.job, 'local-1');
-  assert.ok(rows[0]!['kWh software'] > 0);
-  assert.ok(Math.abs(rows[0]!['kWh/1M tokens'] - rows[0]!['kWh wall'] / 2) < 1e-15, 'normalised by the 2M tokens reported');
+  // --format json is the typed job report: numbers as numbers, booleans, a labels object.
+  const one = JSON.parse(rep) as { jobId: string; labels: Record<string, string>; energy: { softwareKwh: number; wallKwh: number; estimated: boolean; wallBasis: string }; normalised: { kwhPer1MTokens: number } };
+  assert.equal(one.jobId, 'local-1');
+  assert.equal(typeof one.labels, 'object');
+  assert.equal(typeof one.energy.estimated, 'boolean');
+  assert.equal(one.energy.wallBasis, 'software', 'no wall meter: wall = software, and it says so');
+  assert.ok(one.energy.softwareKwh > 0);
+  assert.ok(Math.abs(one.normalised.kwhPer1MTokens - one.energy.wallKwh / 2) < 1e-15, 'normalised by the 2M tokens reported');
 
   const killed = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--', 'sh', '-c', 'kill -TERM $$']);
   assert.equal(killed.signal, 'SIGTERM');

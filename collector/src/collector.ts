@@ -146,7 +146,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   const telemetry = createSelfTelemetry(() => ingest.counters, energyMetrics);
   const carbonFor = async (job: JobTotals): Promise<CarbonSummary | undefined> => {
     try {
-      const t = await store.jobCarbon(job.jobId);
+      const t = await store.jobCarbon(job.jobId, job.window);
       return t ? carbonSummary(t) : undefined;
     } catch (err) {
       // The energy report stands without its carbon.

@@ -9,8 +9,11 @@ import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
 import { carbonForInterval, carbonKey, kwhFromJoules, type CarbonResult } from '@wattprint/collector/carbon/compute.ts';
 import type { IntensityPeriod, IntensityQuality } from '@wattprint/collector/carbon/provider.ts';
-import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { carbonSummary, carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { jobReport } from '@wattprint/collector/api/report.ts';
 import { restate } from '@wattprint/collector/carbon/restate.ts';
+import { attribute } from '@wattprint/collector/attribution/attribute.ts';
+import { Domain, Quality, Source, type Report } from '@wattprint/proto';
 import { startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { assertClose, fixtureHosts, fixtureResults, GPU_A, INTERVALS, STEP, T0 } from './fixtures.ts';
 
@@ -60,7 +63,10 @@ describe('query layer: SQLite and InfluxDB agree', () => {
       const t = await both((s) => s.jobTotals(jobId));
       assert.ok(t, jobId);
       assertClose(t.softwareJoules, sumJobs(jobId, (j) => j.softwareJoules));
-      assertClose(t.wallJoules, sumJobs(jobId, (j) => j.wallJoules));
+      // Wall is reconciled over the meter's intervals (storage/wall-rows.ts): close to the
+      // per-interval figures on this steady meter, never the same to the joule.
+      const perInterval = sumJobs(jobId, (j) => j.wallJoules);
+      assert.ok(Math.abs(t.wallJoules / perInterval - 1) < 0.01, `${jobId}: wall ${t.wallJoules} vs per-interval ${perInterval}`);
       assertClose(t.dynamicJoules + t.idleJoules, t.softwareJoules);
       assertClose(t.byComponent.cpu, sumJobs(jobId, (j) => j.byComponent.cpu));
       assertClose(t.byComponent.dram, sumJobs(jobId, (j) => j.byComponent.dram));
@@ -169,6 +175,42 @@ describe('query layer: SQLite and InfluxDB agree', () => {
   });
 });
 
+describe('query layer: job wall reconciled over a lagging meter, the same on both stores', () => {
+  // GPU 100 J + 100 J, the meter reads 50 J then 162 J (it lags): 212 J metered in all.
+  const lag = (i: number, wall: number): Report => ({
+    host: 'lag-host',
+    seq: 500 + i,
+    startUs: T0 + 100 * STEP + i * 1_000_000,
+    endUs: T0 + 100 * STEP + (i + 1) * 1_000_000,
+    energy: [
+      { domain: Domain.DOMAIN_GPU, device: 'GPU-lag', source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 100, flags: [] },
+      { domain: Domain.DOMAIN_WALL, device: 'pdu', source: Source.SOURCE_SNMP, quality: Quality.QUALITY_COUNTER, joules: wall, flags: [] },
+    ],
+    processes: [{ pid: 9000, startTimeUs: T0, jobId: 'lagged-job', labels: {}, cpuSeconds: 0, command: 'python' }],
+    gpuProcesses: [{ gpuUuid: 'GPU-lag', pid: 9000, smUtil: 90, memUtil: 0, sampleCount: 1, gpuMemoryBytes: 1, gpuInstanceId: 0xffffffff, computeInstanceId: 0xffffffff }],
+    progress: [],
+    cpuBusySeconds: 0,
+    cpuIdleSeconds: 1,
+    cpuCount: 1,
+  });
+
+  test('GPU 100 + 100 J, meter 50 then 162 J: the job gets 212 J (per interval it would have been 262 J)', async () => {
+    const rs = [attribute(lag(0, 50)), attribute(lag(1, 162))];
+    assert.equal(rs.reduce((a, r) => a + r.jobs[0]!.wallJoules, 0), 262, 'the per-interval rule this replaces');
+    for (const s of [influx, sqlite]) await s.write(rs);
+    const t = await both((s) => s.jobTotals('lagged-job'));
+    assertClose(t!.wallJoules, 212);
+    assertClose(t!.softwareJoules, 200);
+    assertClose(t!.byComponent.other, 12);
+    assert.equal(t!.wall?.basis, 'meter');
+    assertClose(t!.wall!.hostRatios['lag-host'], 212 / 200);
+    assertClose(t!.wall!.unpaidJoules, 0);
+    // In a window holding only the first interval the job gets what the meter read then, no more.
+    const first = await both((s) => s.listJobs({ fromUs: rs[0]!.startUs, toUs: rs[0]!.endUs }));
+    assertClose(first.find((j) => j.jobId === 'lagged-job')!.wallJoules, 50);
+  });
+});
+
 describe('query layer: carbon in SQLite and InfluxDB', () => {
   // Carbon computed by the real arithmetic from the fixture's results: gpu-a
   // (wall meter) in FR on hourly provider data of every quality, gpu-b (no
@@ -262,3 +304,60 @@ describe('query layer: carbon in SQLite and InfluxDB', () => {
     assert.deepEqual(await both((s) => s.jobCarbon('ft-mnli')), before);
   });
 });
+
+describe('query layer: a window clips energy, progress and carbon by the same intervals', () => {
+  // One job on a metered host, six 10 s intervals of rising power, priced at a fixed 474.5 g/kWh.
+  const base = T0 + 200 * STEP;
+  const rep = (i: number): Report => ({
+    host: 'fixed-host',
+    seq: 700 + i,
+    startUs: base + i * STEP,
+    endUs: base + (i + 1) * STEP,
+    energy: [
+      { domain: Domain.DOMAIN_GPU, device: 'GPU-fixed', source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 2000 + 500 * i, flags: [] },
+      { domain: Domain.DOMAIN_WALL, device: 'psu', source: Source.SOURCE_IPMI, quality: Quality.QUALITY_COUNTER, joules: (2000 + 500 * i) * 1.059, flags: [] },
+    ],
+    processes: [{ pid: 9100, startTimeUs: base, jobId: 'clip-job', labels: {}, cpuSeconds: 0, command: 'python' }],
+    gpuProcesses: [{ gpuUuid: 'GPU-fixed', pid: 9100, smUtil: 90, memUtil: 0, sampleCount: 1, gpuMemoryBytes: 1, gpuInstanceId: 0xffffffff, computeInstanceId: 0xffffffff }],
+    progress: [{ jobId: 'clip-job', tokens: 1000 * (i + 1), examples: 10, steps: 1 }],
+    cpuBusySeconds: 0,
+    cpuIdleSeconds: 10,
+    cpuCount: 1,
+  });
+  const rs = [0, 1, 2, 3, 4, 5].map((i) => attribute(rep(i)));
+  const fixed: IntensityPeriod = { startUs: base - 1e12, endUs: base + 1e12, gPerKwh: 474.5, basis: 'location_lifecycle', quality: 'static_yearly', provider: 'fixed', zone: 'US-MIDW-MISO', dataset: { name: 'eGRID', licence: 'public domain' } };
+  const carbon = rs.map((r) =>
+    carbonForInterval(
+      {
+        host: r.host, seq: r.seq, startUs: r.startUs, endUs: r.endUs, zone: 'US-MIDW-MISO', zoneSource: 'config', pue: 1,
+        hostKwhSoftware: kwhFromJoules(r.hostSoftwareJoules), hostKwhWall: kwhFromJoules(r.hostWallJoules!),
+        jobs: r.jobs.map((j) => ({ jobId: j.jobId, kwhSoftware: kwhFromJoules(j.softwareJoules), kwhWall: kwhFromJoules(j.wallJoules) })),
+      },
+      [fixed],
+    ),
+  );
+
+  test('g/kWh is the same for the whole job and for a window that keeps part of it', async () => {
+    for (const s of [sqlite, influx]) {
+      await s.write(rs);
+      await s.writeCarbon(carbonWrite(carbon, [fixed]));
+    }
+    const reportOf = async (s: Store, window?: { fromUs: number; toUs: number }) => {
+      const t = window ? (await s.listJobs(window)).find((j) => j.jobId === 'clip-job')! : (await s.jobTotals('clip-job'))!;
+      const c = await s.jobCarbon('clip-job', t.window);
+      return jobReport(t, c ? carbonSummary(c) : undefined);
+    };
+    const whole = await both((s) => reportOf(s));
+    // Intervals 3 to 5 overlap [start of 3 + 1 s, end): the window keeps them whole.
+    const part = await both((s) => reportOf(s, { fromUs: base + 3 * STEP + 1_000_000, toUs: base + 6 * STEP }));
+    assert.ok(part.energy.wallKwh < 0.7 * whole.energy.wallKwh && part.energy.wallKwh > 0.3 * whole.energy.wallKwh, `kept ${part.energy.wallKwh / whole.energy.wallKwh} of the energy`);
+    for (const r of [whole, part]) {
+      assertClose(r.carbon!.gco2e / r.energy.wallKwh, 474.5);
+      assertClose(r.carbon!.gco2eSoftware / r.energy.softwareKwh, 474.5);
+    }
+    assert.equal(part.progress.tokens, 4000 + 5000 + 6000, 'tokens of the same intervals');
+    assert.equal(part.progress.examples, 30);
+    assertClose(part.energy.softwareKwh, kwhFromJoules(3500 + 4000 + 4500));
+  });
+});
+

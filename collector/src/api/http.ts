@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Store, JobTotals } from '../storage/sink.ts';
+import { matchesLabels } from '../storage/query.ts';
 import type { JobRegistryStore } from '../jobs/registry.ts';
 import { authorize, type Scope, type TokenEntry } from './auth.ts';
 import type { SelfTelemetry } from '../telemetry/metrics.ts';
@@ -66,7 +67,7 @@ const reportSchema = {
     cpuSeconds: { type: 'number' },
     energy: {
       type: 'object',
-      properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' } },
+      properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' }, wallBasis: { type: 'string', enum: ['meter', 'software'] } },
     },
     progress: { type: 'object', properties: { tokens: { type: 'number' }, examples: { type: 'number' }, steps: { type: 'number' } } },
     normalised: { type: 'object', properties: { kwhPer1kExamples: { type: ['number', 'null'] }, kwhPer1MTokens: { type: ['number', 'null'] } } },
@@ -297,7 +298,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     {
       onRequest: guard('read'),
       schema: {
-        summary: 'Jobs with totals, filtered by labels (label.<name>=<value>) and time range',
+        summary: 'Jobs with totals, filtered by labels (label.<name>=<value>, or <value>,<value> for either) and time range',
         querystring: { type: 'object', properties: { from: timeParam, to: timeParam, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
         response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: reportSchema } } } },
       },
@@ -310,7 +311,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const filtering = Object.keys(want).length > 0 && opts.registry !== undefined;
       const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want }))
         .map(withRegistryLabels)
-        .filter((j) => Object.entries(want).every(([k, v]) => j.labels[k] === v))
+        .filter((j) => matchesLabels(j.labels, want))
         .slice(0, limit);
       const jobs: JobReport[] = [];
       for (const j of all) jobs.push(jobReport(j, await opts.carbonFor?.(j)));

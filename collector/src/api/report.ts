@@ -17,6 +17,16 @@ export interface CarbonSummary {
   provisional: boolean;
   /** Where the intensities came from, e.g. "static: Ember 2023 (CC BY 4.0)". */
   sources: string[];
+  /** The energy the stored figures were priced on (per-interval wall where metered, else software), kWh. */
+  energyKwh?: number;
+  /** Which energy gco2e is computed from: "wall" (metered), "software", or "mixed" over hosts. */
+  energyBasis?: 'wall' | 'software' | 'mixed';
+  /**
+   * Set when the job's wall was reconciled over time (ATTRIBUTION.md, "Wall over time"): the
+   * wall figures are rescaled from the stored per-interval wall to the reconciled wall at the
+   * same intensity per kWh, so g/kWh is the intensity of the job's own intervals.
+   */
+  wallRescaledFromKwh?: number;
 }
 
 export interface JobReport {
@@ -35,6 +45,11 @@ export interface JobReport {
     idleKwh: number;
     byComponentKwh: { cpu: number; dram: number; gpu: number; other: number };
     estimated: boolean;
+    /**
+     * What wallKwh is: "meter" (reconciled against a wall meter over time), or "software"
+     * (no wall meter: wall = software, nothing added).
+     */
+    wallBasis: 'meter' | 'software';
   };
   progress: { tokens: number; examples: number; steps: number };
   normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
@@ -60,12 +75,20 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
       idleKwh: kwh(t.idleJoules),
       byComponentKwh: { cpu: kwh(t.byComponent.cpu), dram: kwh(t.byComponent.dram), gpu: kwh(t.byComponent.gpu), other: kwh(t.byComponent.other) },
       estimated: t.estimated,
+      wallBasis: t.wall ? 'meter' : 'software',
     },
     progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
     normalised: {
       kwhPer1kExamples: t.examples > 0 ? (wallKwh * 1000) / t.examples : null,
       kwhPer1MTokens: t.tokens > 0 ? (wallKwh * 1e6) / t.tokens : null,
     },
-    carbon: carbon ?? null,
+    carbon: carbon ? rescaleWallCarbon(carbon, wallKwh, t.wall !== undefined) : null,
   };
+}
+
+/** Carbon priced on per-interval wall, carried over to the reconciled wall at the same g/kWh. */
+function rescaleWallCarbon(c: CarbonSummary, wallKwh: number, reconciled: boolean): CarbonSummary {
+  if (!reconciled || c.energyBasis !== 'wall' || !(c.energyKwh && c.energyKwh > 0) || c.energyKwh === wallKwh) return c;
+  const f = wallKwh / c.energyKwh;
+  return { ...c, gco2e: c.gco2e * f, gco2eWall: c.gco2eWall * f, energyKwh: wallKwh, wallRescaledFromKwh: c.energyKwh };
 }

@@ -35,12 +35,15 @@ export function splitIdle(joules: number, seconds: number, baselineWatts: number
   return { idle: joules - dynamic, dynamic, flags: ['no_baseline'] };
 }
 
-/** Share of the host's CPU capacity that was busy; from /proc/stat, else from the processes. */
+/**
+ * Share of the host's CPU capacity that was busy: /proc/stat's own
+ * busy / (busy + idle), the host's measure of itself, even when the processes
+ * claim more (reaped children, tick rounding): their total only divides the
+ * dynamic part (dynamicDenominator), it never stretches the host's capacity.
+ * Without /proc/stat figures, the processes over the host's capacity.
+ */
 export function busyFraction(cpu: HostCpu, seconds: number): number {
-  if (cpu.busySeconds + cpu.idleSeconds > 0) {
-    const busy = Math.max(cpu.busySeconds, cpu.processSeconds);
-    return busy / (busy + cpu.idleSeconds);
-  }
+  if (cpu.busySeconds + cpu.idleSeconds > 0) return cpu.busySeconds / (cpu.busySeconds + cpu.idleSeconds);
   if (cpu.cpuCount > 0 && seconds > 0) return Math.min(1, cpu.processSeconds / (cpu.cpuCount * seconds));
   return 0;
 }

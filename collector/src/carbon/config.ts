@@ -6,7 +6,7 @@
 //     "providers": [
 //       { "type": "electricitymaps", "token": "…", "version": "v3", "emissionFactorType": "lifecycle" },
 //       { "type": "ukci", "zones": { "GB": "national", "GB-LONDON": 13 } },
-//       { "type": "fixed", "gPerKwh": 474.5, "label": "EPA eGRID, Pittsburgh PA", "zones": ["PIT"] }
+//       { "type": "fixed", "lbPerMwh": 1046.1, "label": "EPA eGRID, Pittsburgh PA", "zones": ["PIT"] }
 //     ],
 //     "marginal": [{ "type": "watttime", "username": "…", "password": "…", "regions": { "US-CAL-CISO": "CAISO_NORTH" } }]
 //   }
@@ -54,6 +54,15 @@ function known(o: Obj, keys: string[], where: string): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new Error(`${where}: unknown key "${k}" (known: ${keys.join(', ')})`);
 }
 
+/** g/kWh from exactly one of gPerKwh, kgPerKwh or lbPerMwh (eGRID's unit: 1 lb/MWh = 0.45359237 g/kWh). */
+export function fixedGPerKwh(o: Obj, where: string): number {
+  const given = ['gPerKwh', 'kgPerKwh', 'lbPerMwh'].filter((k) => o[k] !== undefined);
+  if (given.length !== 1) throw new Error(`${where}: give exactly one of "gPerKwh", "kgPerKwh", "lbPerMwh"${given.length ? ` (got ${given.join(', ')})` : ''}`);
+  if (given[0] === 'kgPerKwh') return num(o, 'kgPerKwh', where, 0, 5)! * 1000;
+  if (given[0] === 'lbPerMwh') return num(o, 'lbPerMwh', where, 0, 11_000)! * 0.45359237;
+  return num(o, 'gPerKwh', where, 0, 5000)!;
+}
+
 export interface CarbonBuildOptions {
   now?: () => number;
   log?: (m: string) => void;
@@ -89,14 +98,14 @@ function provider(raw: unknown, where: string, b: CarbonBuildOptions): Intensity
       return new UkciProvider({ http, ...(baseUrl ? { baseUrl } : {}), ...(zones ? { zones } : {}) });
     }
     case 'fixed': {
-      known(o, ['type', 'gPerKwh', 'label', 'basis', 'quality', 'licence', 'year', 'zones'], where);
+      known(o, ['type', 'gPerKwh', 'kgPerKwh', 'lbPerMwh', 'label', 'basis', 'quality', 'licence', 'year', 'zones'], where);
       const basis = str(o, 'basis', where) as Basis | undefined;
       if (basis !== undefined && basis !== 'location_lifecycle' && basis !== 'location_direct') throw new Error(`${where}: "basis" must be "location_lifecycle" or "location_direct"`);
       const zones = strList(o, 'zones', where);
       const year = num(o, 'year', where, 1990, 2100);
       const licence = str(o, 'licence', where);
       return new FixedProvider({
-        gPerKwh: num(o, 'gPerKwh', where, 0, 5000) ?? NaN,
+        gPerKwh: fixedGPerKwh(o, where),
         label: str(o, 'label', where, true)!,
         ...(basis ? { basis } : {}),
         quality: (str(o, 'quality', where) as IntensityQuality | undefined) ?? 'static_yearly',
@@ -113,7 +122,7 @@ function provider(raw: unknown, where: string, b: CarbonBuildOptions): Intensity
 /** Builds the carbon stage from the "carbon" config section. */
 export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where = 'carbon config'): CarbonStage {
   const o = obj(raw ?? {}, where);
-  known(o, ['defaultZone', 'defaultPue', 'cacheDir', 'offline', 'timeoutMs', 'restateWindowHours', 'restateIntervalSeconds', 'cacheTtlSeconds', 'providers', 'marginal', 'electricityMapsYearly'], where);
+  known(o, ['defaultZone', 'defaultPue', 'pueByHost', 'pueByZone', 'cacheDir', 'offline', 'timeoutMs', 'restateWindowHours', 'restateIntervalSeconds', 'cacheTtlSeconds', 'providers', 'marginal', 'electricityMapsYearly'], where);
   if (o.offline !== undefined && typeof o.offline !== 'boolean') throw new Error(`${where}: "offline" must be true or false`);
   if (o.electricityMapsYearly !== undefined && typeof o.electricityMapsYearly !== 'boolean') throw new Error(`${where}: "electricityMapsYearly" must be true or false`);
   const list = (k: string) => {
@@ -133,7 +142,17 @@ export function buildCarbonStage(raw: unknown, b: CarbonBuildOptions = {}, where
   const hours = num(o, 'restateWindowHours', where, 0, 24 * 365);
   const every = num(o, 'restateIntervalSeconds', where, 0.1, 7 * 86_400);
   const defaultPue = num(o, 'defaultPue', where, 1, 5);
+  const pueMap = (k: string) => {
+    if (o[k] === undefined) return undefined;
+    const m = obj(o[k], `${where}.${k}`);
+    for (const name of Object.keys(m)) num(m, name, `${where}.${k}`, 1, 5);
+    return m as Record<string, number>;
+  };
+  const pueByHost = pueMap('pueByHost');
+  const pueByZone = pueMap('pueByZone');
   return new CarbonStage({
+    ...(pueByHost ? { pueByHost } : {}),
+    ...(pueByZone ? { pueByZone } : {}),
     chain,
     ...(marginal ? { marginal } : {}),
     collectorZone: str(o, 'defaultZone', where) ?? '',

@@ -117,5 +117,7 @@ export function carbonSummary(t: JobCarbonTotals): CarbonSummary {
     kwhShareByQuality: t.kwhShareByQuality,
     provisional: t.provisional,
     sources: t.sources,
+    energyKwh: t.joules / 3.6e6,
+    energyBasis: t.energyBasis,
   };
 }

@@ -25,6 +25,9 @@ export interface CarbonStageOptions {
   collectorZone: string;
   /** PUE for hosts that report none (a cloud host gets its cloud's average). */
   defaultPue?: number;
+  /** PUE per host and per zone, for hosts that report none; before the cloud's average and the default. */
+  pueByHost?: Record<string, number>;
+  pueByZone?: Record<string, number>;
   restateWindowUs?: number;
   /** How often the collector runs restatement (the stage itself keeps no timer). */
   restateEveryMs?: number;
@@ -70,11 +73,14 @@ export class CarbonStage {
     this.log = o.log ?? ((m) => console.error(m));
   }
 
-  /** The host's PUE: inventory, else its cloud's average, else the default; a bad value is replaced and said. */
-  pueOf(inv: Inventory | undefined, problems: string[]): number {
+  /**
+   * The host's PUE: the agent's, else the carbon config's for the host, else for the zone, else
+   * its cloud's average, else the default, else 1; a bad value is replaced and said.
+   */
+  pueOf(inv: Inventory | undefined, problems: string[], host = '', zone = ''): number {
     const fallback = () => {
       const cloud = inv?.cloudProvider ? this.cloud.pue[normaliseCloud(inv.cloudProvider)] : undefined;
-      return cloud ?? this.o.defaultPue ?? 1;
+      return this.o.pueByHost?.[host] ?? this.o.pueByZone?.[zone] ?? cloud ?? this.o.defaultPue ?? 1;
     };
     const p = inv?.pue;
     if (p === undefined || p === null || p === 0) return fallback();
@@ -103,7 +109,7 @@ export class CarbonStage {
     if (results.length === 0) return { results: [], periods: [] };
     const z = resolveZone(inventory, this.o.collectorZone, this.cloud);
     const problems = [...z.problems];
-    const pue = this.pueOf(inventory, problems);
+    const pue = this.pueOf(inventory, problems, results[0]!.host, z.zone);
     if (problems.length > 0) {
       this.counters.badInventory++;
       this.log(`carbon: host ${results[0]!.host}: ${problems.join('; ')}`);

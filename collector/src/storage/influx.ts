@@ -23,8 +23,9 @@ import {
   type RetentionPlan,
 } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
+import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
 
 export interface InfluxConfig {
   /** e.g. http://127.0.0.1:8086 (https works too). */
@@ -339,7 +340,26 @@ export class InfluxStore implements Sink, Store {
       steps: Number(r.steps),
     }));
     const labelSets = await this.labelSets([...new Set(rows.map((r) => r.jobId))]);
-    return combineJobs(rows, labelSets, filter);
+    const wall = await reconcileRows(this, rows, filter);
+    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
+  }
+
+  async hostWallRatio(host: string): Promise<number | undefined> {
+    const r = (await this.statement(`SELECT sum("wall_j") AS "w", sum("software_j") AS "s" FROM ${this.from(M.hostInterval)} WHERE "host" = ${quoteString(host)} AND "wall_j" >= 0`))[0];
+    const w = r ? Number(r.w) : 0;
+    const s = r ? Number(r.s) : 0;
+    return w && s ? w / s : undefined;
+  }
+
+  async meterIntervals(host: string, fromUs: number, toUs: number): Promise<StoredMeterInterval[]> {
+    const [ivs, jobs] = await this.select([
+      `SELECT "end_us", "software_j", "wall_j" FROM ${this.from(M.hostInterval)} WHERE "host" = ${quoteString(host)} AND "wall_j" >= 0 AND ${timeRange(fromUs, toUs)}`,
+      `SELECT "job", "software_j", "wall_j" FROM ${this.from(M.jobInterval)} WHERE "host" = ${quoteString(host)} AND ${timeRange(fromUs, toUs)}`,
+    ]);
+    return meterSeries(
+      ivs!.map((r) => ({ startUs: r.time, endUs: Number(r.end_us), wallJoules: Number(r.wall_j), componentJoules: Number(r.software_j) })),
+      jobs!.map((j) => ({ startUs: j.time, jobId: str(j.job), softwareJoules: Number(j.software_j), wallJoules: Number(j.wall_j) })),
+    );
   }
 
   /** Distinct label sets per job with their last appearance (what mergeLabels needs). */
@@ -362,9 +382,11 @@ export class InfluxStore implements Sink, Store {
    * the SQLite store. InfluxQL has no sum of a product, so a subquery forms
    * joules × share per row first.
    */
-  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+  async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
     const from = this.from(M.jobCarbon);
-    const where = `WHERE "job" = ${quoteString(jobId)}`;
+    // The same interval predicate as listJobs: intervals overlapping the window count whole.
+    const clip = [window.fromUs !== undefined ? ` AND "end_us" > ${int(window.fromUs)}` : '', window.toUs !== undefined ? ` AND time < ${int(window.toUs)}u` : ''].join('');
+    const where = `WHERE "job" = ${quoteString(jobId)}${clip}`;
     const qualities = ['measured', 'estimated', 'forecast', 'interpolated', 'static'] as const;
     const inner = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'].map(quoteIdent).concat(qualities.map((q) => `"joules" * "share_${q}" AS "q_${q}"`));
     const outer = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall', ...qualities.map((q) => `q_${q}`)].map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`);

@@ -54,8 +54,9 @@ export function mergeLabels(sets: LabelSet[]): Map<string, Record<string, string
   return out;
 }
 
+/** Every wanted label must match; a value "RTE,MNLI" matches either (label values with a comma cannot be asked for). */
 export function matchesLabels(labels: Record<string, string>, want: Record<string, string> | undefined): boolean {
-  return Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
+  return Object.entries(want ?? {}).every(([k, v]) => labels[k] !== undefined && v.split(',').includes(labels[k]));
 }
 
 /** Per-host rows -> job totals (hosts summed in name order), label-filtered, newest first, limited. */

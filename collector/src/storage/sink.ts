@@ -4,6 +4,7 @@
 import type { Inventory } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
+import type { WallNote } from './wall-rows.ts';
 
 export interface HostRecord {
   host: string;
@@ -157,6 +158,16 @@ export interface JobTotals {
   tokens: number;
   examples: number;
   steps: number;
+  /** Present when wallJoules was reconciled against a wall meter over time (storage/wall-rows.ts). */
+  wall?: WallNote;
+  /** The window the totals were clipped to (intervals overlapping it), when listJobs had one. */
+  window?: JobWindow;
+}
+
+/** Intervals overlapping [fromUs, toUs) count, whole: energy, progress and carbon alike. */
+export interface JobWindow {
+  fromUs?: number;
+  toUs?: number;
 }
 
 export interface SeriesPoint {
@@ -188,8 +199,11 @@ export interface Store {
   jobSeries(jobId: string, fromUs: number, toUs: number, stepUs: number): Promise<SeriesPoint[]>;
   /** Host energy per (domain, device): for checks and reports. */
   hostEnergy(host: string, fromUs?: number, toUs?: number): Promise<{ domain: string; device: string; source: string; quality: string; joules: number }[]>;
-  /** A job's carbon over all its intervals and hosts; undefined when none was computed. */
-  jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined>;
+  /**
+   * A job's carbon over all its intervals and hosts (or those overlapping the window, the same
+   * intervals listJobs counts); undefined when none was computed.
+   */
+  jobCarbon(jobId: string, window?: JobWindow): Promise<JobCarbonTotals | undefined>;
   /** Provisional host-interval results that ended at or after sinceUs (restatement input), by host and start. */
   provisionalCarbon(sinceUs: number): Promise<CarbonResult[]>;
 }

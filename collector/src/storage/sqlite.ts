@@ -9,7 +9,8 @@ import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -313,19 +314,34 @@ export class SqliteStore implements Sink, Store {
         labelSets.push({ jobId: l.job_id, labels: l.labels, lastStartUs: l.last_start_us });
       }
     }
-    return combineJobs(perHost, labelSets, filter);
+    const wall = await reconcileRows(this, perHost, filter);
+    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
+  }
+
+  async hostWallRatio(host: string): Promise<number | undefined> {
+    const r = this.db.prepare('SELECT sum(wall_j) AS w, sum(software_j) AS s FROM reports WHERE host = ? AND wall_j IS NOT NULL').get(host) as { w: number | null; s: number | null };
+    return r.w && r.s ? r.w / r.s : undefined;
+  }
+
+  async meterIntervals(host: string, fromUs: number, toUs: number): Promise<StoredMeterInterval[]> {
+    const ivs = this.db.prepare('SELECT start_us, end_us, software_j, wall_j FROM reports WHERE host = ? AND start_us >= ? AND start_us < ? AND wall_j IS NOT NULL ORDER BY start_us').all(host, fromUs, toUs) as Record<string, number>[];
+    const jobs = this.db.prepare('SELECT start_us, job_id, software_j, wall_j FROM job_interval WHERE host = ? AND start_us >= ? AND start_us < ? ORDER BY start_us, job_id').all(host, fromUs, toUs) as Record<string, number | string>[];
+    return meterSeries(ivs.map((r) => ({ startUs: r.start_us!, endUs: r.end_us!, wallJoules: r.wall_j!, componentJoules: r.software_j! })), jobs.map((j) => ({ startUs: j.start_us as number, jobId: j.job_id as string, softwareJoules: j.software_j as number, wallJoules: j.wall_j as number })));
   }
 
   /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
-  async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
+  async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
+    // The same interval predicate as listJobs: intervals overlapping the window count whole.
+    const clip = `job_id = ? AND end_us > ? AND start_us < ?`;
+    const args = [jobId, window.fromUs ?? Number.MIN_SAFE_INTEGER, window.toUs ?? Number.MAX_SAFE_INTEGER] as const;
     const r = this.db
       .prepare(
         `SELECT count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
           sum(provisional) AS provisional, sum(joules * share_measured) AS q_measured, sum(joules * share_estimated) AS q_estimated,
           sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static
-        FROM job_carbon WHERE job_id = ?`,
+        FROM job_carbon WHERE ${clip}`,
       )
-      .get(jobId) as Record<string, number | null>;
+      .get(...args) as Record<string, number | null>;
     const n = (k: string) => r[k] ?? 0;
     const sums: CarbonSums = {
       rows: n('n'),
@@ -336,7 +352,7 @@ export class SqliteStore implements Sink, Store {
       provisionalRows: n('provisional'),
       byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
     };
-    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE job_id = ?`).all(jobId) as { v: string }[]).map((x) => x.v);
+    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE ${clip}`).all(...args) as { v: string }[]).map((x) => x.v);
     return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
   }
 

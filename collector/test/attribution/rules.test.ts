@@ -28,7 +28,7 @@ test('splitIdle without a baseline: busy fraction of CPU time for host domains, 
 
 test('busyFraction: /proc/stat first, processes over capacity next, else 0', () => {
   assert.equal(busyFraction({ busySeconds: 10, idleSeconds: 30, cpuCount: 4, processSeconds: 2 }, 10), 0.25);
-  assert.equal(busyFraction({ busySeconds: 2, idleSeconds: 30, cpuCount: 4, processSeconds: 10 }, 10), 0.25, 'processes claiming more than busy');
+  assert.equal(busyFraction({ busySeconds: 2, idleSeconds: 30, cpuCount: 4, processSeconds: 10 }, 10), 2 / 32, 'processes claiming more than busy do not stretch the host');
   assert.equal(busyFraction({ busySeconds: 0, idleSeconds: 0, cpuCount: 4, processSeconds: 10 }, 10), 0.25);
   assert.equal(busyFraction({ busySeconds: 0, idleSeconds: 0, cpuCount: 4, processSeconds: 80 }, 10), 1);
   assert.equal(busyFraction({ busySeconds: 0, idleSeconds: 0, cpuCount: 0, processSeconds: 0 }, 10), 0);
@@ -190,6 +190,21 @@ test('busy time no process accounts for is system; processes over the host are s
   const over = attribute(report({ busy: 5, idle: 35, energy: [reading('package', 'package-0', 40)], processes: [proc(1, 'j', 6), proc(2, 'k', 4)] }), { baseline: { 'package/package-0': 0 } });
   approx(jobJ(over, { jobId: 'j' }), 24, 'scaled to the processes\' total');
   assert.ok(job(over, 'j').flags.includes('cpu_time_over_host'));
+});
+
+test('over-claimed CPU time: /proc/stat busy fraction splits idle/dynamic, the processes\' total divides dynamic (hand-computed)', () => {
+  // 1 s on 2 CPUs: /proc/stat says 1.8 busy + 0.2 idle = 2 CPU-seconds;
+  // processes claim 2.2 s (trainer 1.2 + worker 1.0, job j), sshd 0 s. Package 100 J, no baseline.
+  // Split: dynamic = 100 x 1.8/2.0 = 90, idle = 10 (not 100 x 2.2/2.4 = 91.67).
+  // Dynamic by CPU time over max(1.8, 2.2) = 2.2: trainer 90 x 1.2/2.2 = 49.09, worker 40.91.
+  // Idle (policy share) to the job by its CPU time: 10. The job: 100, flagged cpu_time_over_host.
+  const r = attribute(report({ seconds: 1, busy: 1.8, idle: 0.2, cpuCount: 2, energy: [reading('package', 'package-0', 100)], processes: [proc(1, 'j', 1.2), proc(2, 'j', 1.0)] }));
+  approx(jobJ(r, { jobId: 'j', modality: 'dynamic' }), 90, 'dynamic = 100 x 0.9');
+  approx(jobJ(r, { jobId: 'j', modality: 'idle' }), 10, 'idle = 100 x 0.1');
+  approx(procJ(r, { pid: 1, modality: 'dynamic' }), (90 * 1.2) / 2.2, 'trainer dynamic');
+  approx(procJ(r, { pid: 2, modality: 'dynamic' }), (90 * 1.0) / 2.2, 'worker dynamic');
+  assert.ok(job(r, 'j').flags.includes('cpu_time_over_host'));
+  assert.ok(job(r, 'j').flags.includes('no_baseline'));
 });
 
 test('duplicates and unknown domains are noted, not double counted', () => {

@@ -113,3 +113,21 @@ test('config errors name the key', () => {
   assert.throws(() => buildCarbonStage({ defaultPue: 0.5 }), /"defaultPue" must be a number in \[1, 5\]/);
   assert.throws(() => buildCarbonStage({ zone: 'DE' }), /unknown key "zone"/);
 });
+
+test('PUE: the agent sends none, so the carbon config decides (host, zone, cloud, default); fixed factors in lb/MWh and kg/kWh', async () => {
+  const fixedStage = (extra: Record<string, unknown>, factor: Record<string, unknown> = { lbPerMwh: 1046.1 }) =>
+    buildCarbonStage({ defaultZone: 'US-PIT', offline: true, cacheDir: tmp, providers: [{ type: 'fixed', label: 'EPA eGRID, Pittsburgh PA', zones: ['US-PIT'], ...factor }], ...extra }, { now: () => nowUs, log: () => {} });
+  const one = async (s: ReturnType<typeof fixedStage>, inv: Record<string, unknown>) => (await s.compute([result(9, T0, T0 + H, [job('j', 1, 1.059)], 1, 1.059)], inv as never))[0]!;
+  const g = 1046.1 * 0.45359237;
+  // An agent without "pue" in its config now sends 0: the collector's defaultPue applies.
+  const d = await one(fixedStage({ defaultPue: 1.25 }), { pue: 0 });
+  assert.equal(d.pue, 1.25);
+  assert.ok(Math.abs(d.jobs[0]!.gco2eWall - 1.059 * 1.25 * g) < 1e-9, `gCO2e wall ${d.jobs[0]!.gco2eWall}`);
+  assert.equal((await one(fixedStage({ defaultPue: 1.25, pueByZone: { 'US-PIT': 1.4 } }), { pue: 0 })).pue, 1.4, 'per zone before the default');
+  assert.equal((await one(fixedStage({ defaultPue: 1.25, pueByZone: { 'US-PIT': 1.4 }, pueByHost: { 'gpu-1': 1.1 } }), { pue: 0 })).pue, 1.1, 'per host before the zone');
+  assert.equal((await one(fixedStage({ defaultPue: 1.25 }), { pue: 1.6 })).pue, 1.6, "an agent's own PUE wins");
+  const kg = await one(fixedStage({}, { kgPerKwh: 0.4745 }), { pue: 0 });
+  assert.ok(Math.abs(kg.jobs[0]!.gco2eSoftware - 474.5) < 1e-9);
+  assert.throws(() => fixedStage({}, { lbPerMwh: 1046.1, gPerKwh: 474.5 }), /exactly one of "gPerKwh", "kgPerKwh", "lbPerMwh"/);
+  assert.throws(() => fixedStage({ pueByZone: { 'US-PIT': 0.9 } }), /pueByZone: "US-PIT" must be a number in \[1, 5\]/);
+});
