@@ -209,6 +209,7 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     jobLabels: registry.labelsFor,
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
   });
+  registry.jobPids = (jobId) => scanner.jobPids(jobId);
   const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources, drainProgress: registry.drainProgress });
   const spool = new Spool({ dir: cfg.spoolDir, maxBytes: cfg.spoolMaxBytes, maxAgeMs: cfg.spoolMaxAgeMs, log });
   const inventory: Inventory = {

@@ -14,6 +14,7 @@ import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
+import { runRegistrations, RegistrationsUsageError } from './registrations.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -23,6 +24,7 @@ Commands:
   collector    run a collector (gRPC ingest -> attribution -> store -> HTTP API)
   measure      run a command as a measured job: wattprint measure [--job ID] [--label k=v]... -- CMD ARGS
   report       energy and carbon of jobs, grouped by labels, with fits and phase comparisons
+  registrations  list or remove process registrations (host + pid -> job)
   probe        list the measurement sources found on this host, and the missing ones
   sample       print wire Reports as JSON, one per interval
 
@@ -200,6 +202,15 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
   },
 
   report: (args) => runReport(args, stateDir()),
+
+  async registrations(args) {
+    try {
+      return await runRegistrations(args);
+    } catch (err) {
+      if (err instanceof RegistrationsUsageError) throw new UsageError(err.message);
+      throw err;
+    }
+  },
 
   async probe(args) {
     const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc] [--config AGENT_CONFIG]

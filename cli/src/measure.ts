@@ -66,11 +66,15 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (pid: numb
   });
 }
 
-async function agentAnswers(socketPath: string): Promise<boolean> {
+async function agentAnswers(socketPath: string, log: (m: string) => void): Promise<boolean> {
   if (!fs.existsSync(socketPath)) return false;
   try {
     return (await localRequest(socketPath, 'GET', '/v1/status', undefined, 1000)).code === 200;
-  } catch {
+  } catch (err) {
+    // A socket that is there but refuses us is worth saying: the job would otherwise miss the cluster's agent.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (ask the operator: the agent socket should be mode 0666)' : (err as Error).message;
+    log(`wattprint measure: cannot use the agent socket ${socketPath}: ${why}; measuring in-process instead`);
     return false;
   }
 }
@@ -78,7 +82,7 @@ async function agentAnswers(socketPath: string): Promise<boolean> {
 export async function measure(o: MeasureOptions): Promise<MeasureResult> {
   const env = { ...process.env, WATTPRINT_JOB_ID: o.jobId, WATTPRINT_SOCKET: o.socketPath };
   const started = Date.now();
-  if (await agentAnswers(o.socketPath)) {
+  if (await agentAnswers(o.socketPath, o.log)) {
     env.WATTPRINT_SOCKET = o.socketPath;
     const run = await runChild(o.command, env, async (pid) => {
       const r = await localRequest(o.socketPath, 'POST', '/v1/jobs/register', { jobId: o.jobId, pid, labels: o.labels });

@@ -50,6 +50,8 @@ export interface CollectorConfig {
   alerts?: AlertConfig;
   /** A finished job's series leave /metrics this long after its last interval (docs/PROMETHEUS.md); default 900. */
   metricsJobRetentionS?: number;
+  /** Host header names the API answers without tokens, besides loopback and httpHost. */
+  allowedHosts?: string[];
 }
 
 export interface RunningCollector {
@@ -154,7 +156,8 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       return undefined;
     }
   };
-  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host) });
+  const allowedHosts = ['localhost', '127.0.0.1', '[::1]', cfg.httpHost.includes(':') ? `[${cfg.httpHost}]` : cfg.httpHost, ...(cfg.allowedHosts ?? [])];
+  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host), allowedHosts });
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;

@@ -34,5 +34,8 @@ add_label job_name "${SLURM_JOB_NAME:-}"
 add_label partition "${SLURM_JOB_PARTITION:-}"
 add_label user "${SLURM_JOB_USER:-}"
 
-post /v1/jobs/register "{\"jobId\":\"slurm-$SLURM_JOB_ID\",\"labels\":{$labels}}"
+# The job's user owns it on the agent's socket: they may post its progress.
+owner=
+case ${SLURM_JOB_UID:-} in '' | *[!0-9]*) ;; *) owner=",\"owner\":$SLURM_JOB_UID" ;; esac
+post /v1/jobs/register "{\"jobId\":\"slurm-$SLURM_JOB_ID\",\"labels\":{$labels}$owner}"
 exit 0

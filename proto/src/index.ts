@@ -94,3 +94,4 @@ export function reportFrame(reportBytes: Uint8Array): Buffer {
   w.uint32((2 << 3) | 2).bytes(reportBytes);
   return Buffer.from(w.finish());
 }
+export * from './limits.ts';

@@ -31,7 +31,8 @@ function contractProblem(url: string, body: unknown): string | undefined {
     if (b.pid !== undefined && (!Number.isInteger(b.pid) || (b.pid as number) <= 0)) return '"pid" must be a positive integer';
     if (b.labels !== undefined && (typeof b.labels !== 'object' || b.labels === null || Object.values(b.labels).some((v) => typeof v !== 'string')))
       return '"labels" must map strings to strings';
-    for (const k of Object.keys(b)) if (!['jobId', 'pid', 'labels'].includes(k)) return `unknown key "${k}"`;
+    if (b.owner !== undefined && (!Number.isInteger(b.owner) || (b.owner as number) < 0)) return '"owner" must be a uid';
+    for (const k of Object.keys(b)) if (!['jobId', 'pid', 'labels', 'owner'].includes(k)) return `unknown key "${k}"`;
   } else if (Object.keys(b).some((k) => k !== 'jobId')) return 'end takes only "jobId"';
   return undefined;
 }

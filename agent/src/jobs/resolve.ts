@@ -3,7 +3,9 @@
 //   2. environment variables (WATTPRINT_JOB_ID, SLURM_JOB_ID, configured names)
 //   3. cgroup path patterns (Slurm job_N, Kubernetes pod UID, systemd-run units, configured)
 //   4. the parent process's job
-// Pure: the scanner gathers the inputs.
+// Pure: the scanner gathers the inputs. A job id outside the shared limits
+// (proto/src/limits.ts) counts as none: the collector would refuse the report.
+import { checkJobId } from '@wattprint/proto';
 
 export type JobSource = 'registration' | 'env' | 'cgroup' | 'parent' | '';
 
@@ -63,9 +65,9 @@ export function resolveJob(input: {
 }): JobMatch {
   if (input.registration) return { jobId: input.registration.jobId, source: 'registration', labels: input.registration.labels };
   const fromEnv = jobFromEnv(input.env, input.rules);
-  if (fromEnv) return { jobId: fromEnv, source: 'env' };
+  if (fromEnv && !checkJobId(fromEnv)) return { jobId: fromEnv, source: 'env' };
   const fromCgroup = jobFromCgroup(input.cgroup, input.rules);
-  if (fromCgroup) return { jobId: fromCgroup, source: 'cgroup' };
+  if (fromCgroup && !checkJobId(fromCgroup)) return { jobId: fromCgroup, source: 'cgroup' };
   if (input.parent?.jobId) return { jobId: input.parent.jobId, source: 'parent', labels: input.parent.labels };
   return { jobId: '', source: '' };
 }

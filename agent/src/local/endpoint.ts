@@ -10,12 +10,20 @@
 //
 // A registration is keyed by (pid, start time), read from procfs when it
 // arrives, so a PID reused later never inherits the job.
+//
+// Who may do what (the caller from SO_PEERCRED, peercred.ts): root, the
+// agent's user and members of the agent's group may do anything; any other
+// user registers only processes they own, to jobs they own (the first
+// registrant owns a job, or the uid a privileged caller names in "owner"),
+// ends only their jobs, and posts progress only to jobs they own or whose
+// running processes are theirs. Anything else is a 403 `forbidden`.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { JobProgress } from '@wattprint/proto';
 import { parsePidStat, parseProcStat } from '../procfs/parse.ts';
 import type { Registration } from '../procfs/scanner.ts';
+import { callerOf, peerCredentials, processUid, type Caller } from './peercred.ts';
 
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,127}$/;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
@@ -23,17 +31,25 @@ const MAX_BODY = 64 * 1024;
 
 export class BadRequest extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  readonly status: number;
+  constructor(code: string, message: string, status = 400) {
     super(message);
     this.code = code;
+    this.status = status;
   }
 }
+
+const forbidden = (message: string) => new BadRequest('forbidden', message, 403);
 
 /** Registrations and progress counters, shared by the endpoint and the scanner. */
 export class JobRegistry {
   private readonly byProcess = new Map<string, Registration & { pid: number }>();
   private readonly progress = new Map<string, { tokens: number; examples: number; steps: number }>();
   private readonly labels = new Map<string, Record<string, string>>();
+  /** Job id -> the uid that owns it (its first registrant, or the uid a privileged caller named). */
+  private readonly owners = new Map<string, number>();
+  /** Pids of the processes the scanner resolved to a job (set by the agent); their owners are read when asked, as uids change at exec. */
+  jobPids: (jobId: string) => number[] = () => [];
   private readonly procfsRoot: string;
   private readonly hz: number;
 
@@ -61,7 +77,33 @@ export class JobRegistry {
   /** Labels registered for a job, whichever way its processes are found. */
   labelsFor = (jobId: string): Record<string, string> | undefined => this.labels.get(jobId);
 
-  register(jobId: string, pid: number | undefined, labels: Record<string, string> = {}): { jobId: string; pid?: number; startTimeUs?: number } {
+  /** Real uid of a live process, from procfs; undefined when it cannot be read. */
+  processOwner(pid: number): number | undefined {
+    return processUid(this.procfsRoot, pid);
+  }
+
+  ownerOf(jobId: string): number | undefined {
+    return this.owners.get(jobId);
+  }
+
+  /** Throws a 403 unless `caller` may act on `jobId` (and on `pid`, when given). */
+  authorize(caller: Caller | undefined, action: 'register' | 'end' | 'progress', jobId: string, pid?: number): void {
+    if (!caller || caller.privileged) return;
+    if (pid !== undefined) {
+      const owner = this.processOwner(pid);
+      if (owner === undefined) this.startTimeUs(pid); // the no_such_process 400 when it is gone
+      if (owner !== caller.uid) throw forbidden(`process ${pid} belongs to uid ${owner ?? 'unknown'}, not to uid ${caller.uid}: register only your own processes`);
+    }
+    const owner = this.owners.get(jobId);
+    if (owner === caller.uid) return;
+    if (owner !== undefined) throw forbidden(`job "${jobId}" belongs to uid ${owner}, not to uid ${caller.uid}`);
+    if (action === 'register') return; // an unowned job: the caller becomes its owner
+    if (action === 'progress' && this.jobPids(jobId).some((p) => this.processOwner(p) === caller.uid)) return;
+    throw forbidden(`job "${jobId}" is not yours (uid ${caller.uid}): ${action === 'end' ? 'only its owner ends it' : 'post progress for jobs you registered or whose processes you run'}`);
+  }
+
+  register(jobId: string, pid: number | undefined, labels: Record<string, string> = {}, owner?: number): { jobId: string; pid?: number; startTimeUs?: number } {
+    if (owner !== undefined && !this.owners.has(jobId)) this.owners.set(jobId, owner);
     this.labels.set(jobId, { ...(this.labels.get(jobId) ?? {}), ...labels });
     if (pid === undefined) return { jobId };
     const startTimeUs = this.startTimeUs(pid);
@@ -71,6 +113,7 @@ export class JobRegistry {
 
   end(jobId: string): number {
     this.labels.delete(jobId);
+    this.owners.delete(jobId);
     let n = 0;
     for (const [k, r] of this.byProcess) {
       if (r.jobId === jobId) {
@@ -126,8 +169,8 @@ function labelsOf(body: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-/** Handles one parsed request; pure apart from the registry. */
-export function handleLocal(registry: JobRegistry, method: string, url: string, body: Record<string, unknown>, status: () => unknown): { code: number; body: unknown } {
+/** Handles one parsed request; pure apart from the registry. Without a caller nothing is checked (in-process use). */
+export function handleLocal(registry: JobRegistry, method: string, url: string, body: Record<string, unknown>, status: () => unknown, caller?: Caller): { code: number; body: unknown } {
   try {
     if (method === 'GET' && url === '/v1/status') return { code: 200, body: status() };
     if (method !== 'POST') return { code: 405, body: { error: 'method_not_allowed', message: `${method} ${url}` } };
@@ -136,12 +179,23 @@ export function handleLocal(registry: JobRegistry, method: string, url: string, 
         const jobId = jobIdOf(body);
         const pid = body.pid;
         if (pid !== undefined && (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0)) throw new BadRequest('invalid_pid', `"pid" must be a positive integer, got ${JSON.stringify(pid)}`);
-        return { code: 200, body: registry.register(jobId, pid as number | undefined, labelsOf(body)) };
+        const named = body.owner;
+        if (named !== undefined && (typeof named !== 'number' || !Number.isInteger(named) || named < 0)) throw new BadRequest('invalid_owner', `"owner" must be a uid, got ${JSON.stringify(named)}`);
+        if (named !== undefined && caller && !caller.privileged) throw forbidden('only root or the agent\'s group may name a job\'s owner');
+        const labels = labelsOf(body);
+        registry.authorize(caller, 'register', jobId, pid as number | undefined);
+        // Who owns the job from now on: the caller, or for a privileged caller the uid it names or the process's owner.
+        const owner = !caller ? undefined : !caller.privileged ? caller.uid : ((named as number | undefined) ?? (pid !== undefined ? registry.processOwner(pid as number) : undefined));
+        return { code: 200, body: registry.register(jobId, pid as number | undefined, labels, owner) };
       }
-      case '/v1/jobs/end':
-        return { code: 200, body: { jobId: jobIdOf(body), released: registry.end(jobIdOf(body)) } };
+      case '/v1/jobs/end': {
+        const jobId = jobIdOf(body);
+        registry.authorize(caller, 'end', jobId);
+        return { code: 200, body: { jobId, released: registry.end(jobId) } };
+      }
       case '/v1/progress': {
         const jobId = jobIdOf(body);
+        registry.authorize(caller, 'progress', jobId);
         registry.addProgress(jobId, { tokens: finiteNonNegative(body, 'tokens'), examples: finiteNonNegative(body, 'examples'), steps: finiteNonNegative(body, 'steps') });
         return { code: 202, body: { jobId } };
       }
@@ -149,7 +203,7 @@ export function handleLocal(registry: JobRegistry, method: string, url: string, 
         return { code: 404, body: { error: 'not_found', message: `no route ${method} ${url}` } };
     }
   } catch (err) {
-    if (err instanceof BadRequest) return { code: 400, body: { error: err.code, message: err.message } };
+    if (err instanceof BadRequest) return { code: err.status, body: { error: err.code, message: err.message } };
     return { code: 500, body: { error: 'internal', message: (err as Error).message } };
   }
 }
@@ -157,17 +211,22 @@ export function handleLocal(registry: JobRegistry, method: string, url: string, 
 export interface LocalEndpoint {
   socketPath: string;
   close(): Promise<void>;
-  counters: { requests: number; badRequests: number };
+  counters: { requests: number; badRequests: number; forbidden: number };
 }
 
-export async function startLocalEndpoint(socketPath: string, registry: JobRegistry, status: () => unknown, mode = 0o660): Promise<LocalEndpoint> {
+/**
+ * Serves the endpoint on a Unix socket. The default mode 0666 lets every job
+ * user reach it (the peer-credential check does the authorizing), without
+ * putting them in the agent's group (which reads RAPL and the TLS key).
+ */
+export async function startLocalEndpoint(socketPath: string, registry: JobRegistry, status: () => unknown, mode = 0o666, procfsRoot = '/proc'): Promise<LocalEndpoint> {
   fs.mkdirSync(path.dirname(socketPath), { recursive: true });
   try {
     fs.unlinkSync(socketPath); // a stale socket from a previous run
   } catch {
     /* none */
   }
-  const counters = { requests: 0, badRequests: 0 };
+  const counters = { requests: 0, badRequests: 0, forbidden: 0 };
   const server = http.createServer((req, res) => {
     counters.requests++;
     const chunks: Buffer[] = [];
@@ -195,8 +254,11 @@ export async function startLocalEndpoint(socketPath: string, registry: JobRegist
           return;
         }
       }
-      const out = handleLocal(registry, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, body, status);
-      if (out.code >= 400) counters.badRequests++;
+      // The caller's credentials come from the kernel; without them the caller is nobody in particular.
+      const caller = callerOf(peerCredentials(req.socket), procfsRoot) ?? { uid: -1, pid: -1, privileged: false };
+      const out = handleLocal(registry, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, body, status, caller);
+      if (out.code === 403) counters.forbidden++;
+      else if (out.code >= 400) counters.badRequests++;
       res.writeHead(out.code, { 'content-type': 'application/json' }).end(JSON.stringify(out.body));
     });
   });

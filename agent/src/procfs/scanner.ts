@@ -66,6 +66,13 @@ export class ProcScanner {
   private readonly jobLabels: (jobId: string) => Record<string, string> | undefined;
   private readonly includeIdle: boolean;
   private tracked = new Map<string, Tracked>();
+
+  /** Pids of the processes the last scan resolved to `jobId` (the local endpoint's progress check). */
+  jobPids(jobId: string): number[] {
+    const out: number[] = [];
+    for (const t of this.tracked.values()) if (t.job.jobId === jobId) out.push(t.pid);
+    return out;
+  }
   private lastHost: HostCpuTimes | undefined;
   private lastUptimeTicks = -1;
   private readonly statFds = new Map<string, number>();

@@ -12,6 +12,7 @@ import type { SelfTelemetry } from '../telemetry/metrics.ts';
 import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
 import type { BaselineEntry } from '../attribution/baseline.ts';
 import { webPlugin } from '../web/plugin.ts';
+import { HOST_PATTERN, JOB_ID_PATTERN, LABEL_KEY_PATTERN, LIMITS, LimitError, MAX_TIME_US, MIN_TIME_US, checkTimeUs } from '@wattprint/proto';
 
 export interface ApiOptions {
   store: Store;
@@ -27,10 +28,17 @@ export interface ApiOptions {
   /** Widest time range a series query may ask for, µs. */
   maxRangeUs?: number;
   maxPoints?: number;
+  /**
+   * Host header values (name or name:port) the API answers when no tokens are
+   * set, so a DNS-rebinding page cannot read it; default: loopback names only.
+   */
+  allowedHosts?: string[];
 }
 
-const JOB_ID = '^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$';
-const labels = { type: 'object', additionalProperties: { type: 'string', maxLength: 256 }, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' }, maxProperties: 64 } as const;
+// Limits from proto/src/limits.ts, the one definition every boundary shares.
+const JOB_ID = JOB_ID_PATTERN;
+const labels = { type: 'object', additionalProperties: { type: 'string', maxLength: LIMITS.labelValueLength }, propertyNames: { pattern: LABEL_KEY_PATTERN }, maxProperties: LIMITS.labelsPerObject } as const;
+const hostParam = { type: 'string', pattern: HOST_PATTERN } as const;
 const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const timeParam = { type: 'string', description: 'RFC 3339 time or microseconds since the epoch' } as const;
 const seriesPoint = { type: 'object', properties: { t: { type: 'string' }, watts: { type: 'object', additionalProperties: { type: 'number' } } } } as const;
@@ -88,10 +96,10 @@ export class HttpError extends Error {
 /** Parses an RFC 3339 time or integer microseconds. */
 export function parseTime(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
-  if (/^\d{1,17}$/.test(v)) return Number(v);
-  const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) throw new HttpError(400, 'invalid_time', `"${name}" must be an RFC 3339 time or microseconds since the epoch, got ${JSON.stringify(v)}`);
-  return ms * 1000;
+  const us = /^\d{1,17}$/.test(v) ? Number(v) : Date.parse(v) * 1000;
+  if (!Number.isFinite(us)) throw new HttpError(400, 'invalid_time', `"${name}" must be an RFC 3339 time or microseconds since the epoch, got ${JSON.stringify(v.slice(0, 64))}`);
+  if (checkTimeUs(us, name)) throw new HttpError(400, 'invalid_time', `"${name}" must lie between 2000-01-01 and 2200-01-01 (integral microseconds), got ${JSON.stringify(v.slice(0, 64))}`);
+  return us;
 }
 
 export function isoUs(us: number): string {
@@ -102,7 +110,21 @@ export function isoUs(us: number): string {
 }
 
 export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 64 * 1024,
+    // A job id of 128 characters, percent-encoded, still fits a path parameter.
+    routerOptions: { maxParamLength: 4 * LIMITS.jobIdLength + LIMITS.hostLength },
+    // A client that trickles its request is cut off; responses (live views) are not bounded.
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    // Errors fastify raises before routing get the same {error, message} shape as ours.
+    frameworkErrors: (err, _req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      void (reply as FastifyReply).code(status < 500 ? status : 400).send({ error: String((err as { code?: string }).code ?? 'bad_request').toLowerCase(), message: err.message });
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+  });
   const tokens = opts.tokens ?? [];
   const maxRangeUs = opts.maxRangeUs ?? 31 * 24 * 3600 * 1e6;
   const maxPoints = opts.maxPoints ?? 10_000;
@@ -123,11 +145,21 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, _req, reply) => {
     if (err instanceof HttpError) return reply.code(err.status).send({ error: err.code, message: err.message });
+    if (err instanceof LimitError) return reply.code(400).send({ error: err.code, message: err.message });
     if (err.validation) return reply.code(400).send({ error: 'invalid_request', message: err.message });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: (err.code ?? 'bad_request').toLowerCase(), message: err.message });
     app.log.error(err);
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
+  // Without tokens anyone who reaches the API may use it; the Host check keeps DNS-rebinding pages out.
+  const allowedHosts = new Set((opts.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]']).map((h) => h.toLowerCase()));
+  if (tokens.length === 0) {
+    app.addHook('onRequest', async (req, reply) => {
+      const h = (req.headers.host ?? '').toLowerCase();
+      const name = h.replace(/:\d+$/, '');
+      if (!allowedHosts.has(h) && !allowedHosts.has(name)) return reply.code(421).send({ error: 'host_not_allowed', message: `Host ${JSON.stringify(h.slice(0, 64))} is not one this API answers without tokens (set tokens, or allow the name)` });
+    });
+  }
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }));
   app.addHook('onResponse', async (req, reply) => opts.telemetry?.httpRequest(req.routeOptions.url ?? 'unknown', reply.statusCode));
 
@@ -172,7 +204,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       onRequest: guard('read'),
       schema: {
         summary: 'One host, with its idle baselines (configured ones, and learnt suggestions to pin with --baselines)',
-        params: { type: 'object', properties: { host: { type: 'string', maxLength: 253 } }, required: ['host'] },
+        params: { type: 'object', properties: { host: hostParam }, required: ['host'] },
         response: {
           200: {
             ...hostSchema,
@@ -203,13 +235,14 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const from = parseTime(q.from, 'from') ?? (whole ? fallbackFrom : Math.max(fallbackFrom, to - 3600e6));
     if (to <= from) throw new HttpError(400, 'invalid_range', '"to" must be after "from"');
     if (to - from > maxRangeUs) throw new HttpError(400, 'range_too_wide', `at most ${maxRangeUs / 86400e6} days per query`);
+    if (q.step !== undefined && !Number.isFinite(q.step)) throw new HttpError(400, 'invalid_step', '"step" must be a finite number of seconds');
     const stepUs = (q.step ?? Math.max(1, Math.ceil((to - from) / 1e6 / 500))) * 1e6;
     if ((to - from) / stepUs > maxPoints) throw new HttpError(400, 'too_many_points', `at most ${maxPoints} points: raise "step"`);
     return { from, to, stepUs };
   };
   app.get<{ Params: { host: string }; Querystring: { from?: string; to?: string; step?: number } }>(
     '/v1/hosts/:host/series',
-    { onRequest: guard('read'), schema: { summary: 'Host power over time by domain/device', params: { type: 'object', properties: { host: { type: 'string' } } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } } } } },
+    { onRequest: guard('read'), schema: { summary: 'Host power over time by domain/device', params: { type: 'object', properties: { host: hostParam } }, querystring: seriesQuery, response: { 200: { type: 'object', properties: { points: { type: 'array', items: seriesPoint } } } } } },
     async (req) => {
       const now = Date.now() * 1000;
       const { from, to, stepUs } = seriesRange(req.query, 0, now);
@@ -267,7 +300,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
           type: 'object',
           required: ['host', 'pid'],
           additionalProperties: false,
-          properties: { host: { type: 'string', minLength: 1, maxLength: 253 }, pid: { type: 'integer', minimum: 1, maximum: 4194304 }, startTimeUs: { type: 'integer', minimum: 0 }, from: timeParam, to: timeParam },
+          properties: { host: hostParam, pid: { type: 'integer', minimum: 1, maximum: LIMITS.maxPid }, startTimeUs: { type: 'integer', minimum: 0, maximum: MAX_TIME_US, description: `0 (any start time) or µs since the epoch, from ${MIN_TIME_US}` }, from: timeParam, to: timeParam },
         },
         response: { 201: { type: 'object', additionalProperties: true } },
       },
@@ -293,6 +326,39 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Process registrations: list them, and remove them (an operator's way out of a wrong or bad one).
+  const registrationFilter = { type: 'object', additionalProperties: false, properties: { jobId: { type: 'string', pattern: JOB_ID }, host: hostParam, pid: { type: 'integer', minimum: 1, maximum: LIMITS.maxPid } } } as const;
+  const registrationItem = { type: 'object', properties: { jobId: { type: 'string' }, host: { type: 'string' }, pid: { type: 'integer' }, startTimeUs: { type: 'integer' }, from: { type: 'string' }, to: { type: ['string', 'null'] } } } as const;
+  app.get<{ Querystring: { jobId?: string; host?: string; pid?: number } }>(
+    '/v1/registrations',
+    {
+      onRequest: guard('read'),
+      schema: {
+        summary: 'Process registrations (host + pid + start time -> job), filtered by job, host or pid; "skipped" counts stored rows that break the limits',
+        querystring: registrationFilter,
+        response: { 200: { type: 'object', properties: { registrations: { type: 'array', items: registrationItem }, skipped: { type: 'integer' } } }, 400: error },
+      },
+    },
+    async (req) => {
+      const reg = registry();
+      const before = reg.skippedRows.processes;
+      const rows = reg.processes(req.query);
+      return { registrations: rows.map((p) => ({ jobId: p.jobId, host: p.host, pid: p.pid, startTimeUs: p.startTimeUs, from: isoUs(p.fromUs), to: p.toUs === undefined ? null : isoUs(p.toUs) })), skipped: reg.skippedRows.processes - before };
+    },
+  );
+  app.delete<{ Querystring: { jobId?: string; host?: string; pid?: number } }>(
+    '/v1/registrations',
+    {
+      onRequest: guard('jobs:write'),
+      schema: {
+        summary: 'Remove the process registrations matching a job, host and/or pid (at least one), bad stored rows included',
+        querystring: { ...registrationFilter, minProperties: 1 },
+        response: { 200: { type: 'object', properties: { removed: { type: 'integer' } } }, 400: error },
+      },
+    },
+    async (req) => ({ removed: registry().removeProcesses(req.query) }),
+  );
+
   app.get<{ Querystring: Record<string, string | number | undefined> }>(
     '/v1/jobs',
     {
@@ -304,7 +370,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      const want: Record<string, string> = {};
+      // No prototype: a filter on label.__proto__ is a filter like any other.
+      const want: Record<string, string> = Object.create(null);
       for (const [k, v] of Object.entries(req.query)) if (k.startsWith('label.') && v !== undefined) want[k.slice(6)] = String(v);
       const limit = Number(req.query.limit ?? 1000);
       // Registry labels merge in after the query, so a label filter must see every job; without one, the store applies the limit.

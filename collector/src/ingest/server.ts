@@ -8,7 +8,7 @@
 // binding and the seq order live in the stream alone, and writes are
 // idempotent, so any collector can take any agent's stream at any time.
 import * as grpc from '@grpc/grpc-js';
-import { DEFAULT_MAX_MESSAGE_BYTES, IngestService, type AgentMessage, type CollectorMessage, type Rejection, type Report } from '@wattprint/proto';
+import { AgentMessage as AgentMessageCodec, checkHelloFields, DEFAULT_MAX_MESSAGE_BYTES, IngestService, type AgentMessage, type CollectorMessage, type Rejection, type Report } from '@wattprint/proto';
 import { attribute, type AttributionContext } from '../attribution/attribute.ts';
 import type { AttributionResult } from '../attribution/types.ts';
 import type { Sink } from '../storage/sink.ts';
@@ -114,6 +114,11 @@ export function createIngestHandler(opts: IngestOptions) {
           let highest = 0;
           for (const r of batch) {
             const seq = Number(r.seq ?? 0);
+            // Without a host or a seq the report cannot be placed: bad_identity, and the ack does not move.
+            if (!r.host || !seq || !Number.isSafeInteger(seq)) {
+              reject(rejected, Number.isSafeInteger(seq) ? seq : 0, host, 'bad_identity', !r.host ? 'report has no host' : `report has no usable seq (${r.seq})`);
+              continue;
+            }
             if (seq <= lastSeq) {
               reject(rejected, seq, host, 'seq_regression', `seq ${seq} after ${lastSeq} on this stream`);
               continue; // never moves the ack
@@ -159,12 +164,15 @@ export function createIngestHandler(opts: IngestOptions) {
       }
     };
 
-    call.on('data', (msg: AgentMessage) => {
+    call.on('data', (msg: AgentMessage & { undecodable?: string }) => {
       if (closed) return;
+      if (msg.undecodable !== undefined) return fail(grpc.status.INVALID_ARGUMENT, 'undecodable', `undecodable message: ${msg.undecodable}`);
       if (msg.hello) {
         const h = msg.hello;
         if (host !== undefined) return fail(grpc.status.INVALID_ARGUMENT, 'protocol', 'a second Hello on one stream');
         if (!h.host) return fail(grpc.status.INVALID_ARGUMENT, 'protocol', 'Hello without a host');
+        const badHello = checkHelloFields(h);
+        if (badHello) return fail(grpc.status.INVALID_ARGUMENT, 'invalid_hello', `Hello refused: ${badHello.code}: ${badHello.message}`);
         if (names !== undefined && !names.includes(h.host)) {
           return fail(grpc.status.PERMISSION_DENIED, 'wrong_host', `wrong_host: the client certificate is for ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no host name'}, not "${h.host}"`);
         }
@@ -221,7 +229,20 @@ export async function startIngestServer(address: string, credentials: grpc.Serve
     'grpc.keepalive_permit_without_calls': 1,
   });
   const handler = createIngestHandler(opts);
-  server.addService(IngestService, { stream: handler.stream });
+  // An undecodable frame is the agent's fault, not ours: INVALID_ARGUMENT, not grpc-js's INTERNAL.
+  const service = {
+    stream: {
+      ...IngestService.stream,
+      requestDeserialize: (b: Buffer): AgentMessage => {
+        try {
+          return AgentMessageCodec.decode(b);
+        } catch (err) {
+          return { undecodable: (err as Error).message } as AgentMessage;
+        }
+      },
+    },
+  };
+  server.addService(service, { stream: handler.stream });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))));
   return {
     server,

@@ -1,6 +1,6 @@
 // Pure validation of one Report against the collector's bounds. A report that
 // fails is rejected with a machine-readable code; the stream stays open.
-import { domainName, type Report } from '@wattprint/proto';
+import { checkReportFields, domainName, type Report } from '@wattprint/proto';
 
 export interface IngestLimits {
   /** Shortest and longest interval accepted, seconds. */
@@ -24,7 +24,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxProcesses: 100_000,
 };
 
-export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'seq_regression' | 'too_large' | 'wrong_host' | 'bad_identity';
+export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'seq_regression' | 'too_large' | 'wrong_host' | 'bad_identity' | 'invalid_field' | 'invalid_time';
 
 export interface Invalid {
   code: RejectCode;
@@ -46,6 +46,9 @@ export function validateReport(r: Report, nowUs: number, limits: IngestLimits = 
   if (start < nowUs - limits.maxAgeS * 1e6) {
     return { code: 'clock_skew', message: `interval starts ${((nowUs - start) / 86400e6).toFixed(1)} days before the collector's clock (bound ${(limits.maxAgeS / 86400).toFixed(0)} days): check the agent's clock` };
   }
+  // Strings, counts and times against the shared limits (proto/src/limits.ts).
+  const field = checkReportFields(r);
+  if (field) return { code: field.code, message: field.message };
   // Two readings of one (domain, device) would overwrite each other in storage.
   const seen = new Set<string>();
   for (const [i, e] of (r.energy ?? []).entries()) {
