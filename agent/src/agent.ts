@@ -159,7 +159,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** Picks the sources that work on this host; the CPU model stands in for missing RAPL. */
 export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'> & Partial<Pick<AgentConfig, 'nvmlLibPath' | 'nvidiaSmiPath' | 'meters'>>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource; gpus: GpuInfo[] }> {
-  const rapl = new RaplSource(cfg.sysfsRoot);
+  const rapl = new RaplSource(cfg.sysfsRoot, cfg.procfsRoot);
   const cpuModel = new CpuModelSource({ procfsRoot: cfg.procfsRoot, tdpWatts: cfg.tdpWatts });
   const raplProbe = await rapl.probe();
   const sources: EnergySource[] = [];
