@@ -13,12 +13,15 @@ import { attribute, type AttributionContext } from '../attribution/attribute.ts'
 import type { AttributionResult } from '../attribution/types.ts';
 import type { Sink } from '../storage/sink.ts';
 import { GroupWriter } from './group-writer.ts';
-import { DEFAULT_LIMITS, validateReport, type IngestLimits } from './validate.ts';
+import { DEFAULT_LIMITS, screenReadings, validateReport, type IngestLimits } from './validate.ts';
+import { addQuarantined, withoutQuarantined } from './quarantine.ts';
 
 export interface IngestCounters {
   reportsAccepted: number;
   /** Reports rejected, by Rejection code. */
   reportsRejected: Record<string, number>;
+  /** Readings quarantined (stored apart, flagged, joules unattributed) in reports otherwise stored, by code. */
+  readingsQuarantined: Record<string, number>;
   /** Streams closed by the collector, by reason ("wrong_host", "storage", ...). */
   streamsRefused: Record<string, number>;
   writeFailures: number;
@@ -70,7 +73,7 @@ export function peerCertificateIdentity(call: IngestCall): string[] {
 }
 
 export function createIngestHandler(opts: IngestOptions) {
-  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, streamsRefused: {}, writeFailures: 0, streamsOpen: 0 };
+  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, readingsQuarantined: {}, streamsRefused: {}, writeFailures: 0, streamsOpen: 0 };
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const log = opts.log ?? ((m: string) => console.error(m));
   const now = opts.now ?? (() => Date.now() * 1000);
@@ -128,8 +131,14 @@ export function createIngestHandler(opts: IngestOptions) {
               reject(rejected, seq, host, bad.code, bad.message);
               continue;
             }
+            const quarantined = screenReadings(r, limits);
+            for (const q of quarantined) {
+              counters.readingsQuarantined[q.code] = (counters.readingsQuarantined[q.code] ?? 0) + 1;
+              log(`ingest: quarantined a reading of report ${seq} from ${host}: ${q.code}: ${q.message}; the rest of the report is stored`);
+            }
             try {
-              results.push(attribute(r, opts.context?.(r)));
+              const clean = withoutQuarantined(r, quarantined);
+              results.push(addQuarantined(attribute(clean, opts.context?.(clean)), r, quarantined));
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
               fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);
