@@ -21,7 +21,7 @@ export interface IngestCounters {
   /** Reports rejected, by Rejection code. */
   reportsRejected: Record<string, number>;
   /** Readings quarantined (stored apart, flagged, joules unattributed) in reports otherwise stored, by code. */
-  readingsQuarantined: Record<string, number>;
+  readingsQuarantined?: Record<string, number>;
   /** Streams closed by the collector, by reason ("wrong_host", "storage", ...). */
   streamsRefused: Record<string, number>;
   writeFailures: number;
@@ -133,7 +133,8 @@ export function createIngestHandler(opts: IngestOptions) {
             }
             const quarantined = screenReadings(r, limits);
             for (const q of quarantined) {
-              counters.readingsQuarantined[q.code] = (counters.readingsQuarantined[q.code] ?? 0) + 1;
+              const byCode = (counters.readingsQuarantined ??= {});
+              byCode[q.code] = (byCode[q.code] ?? 0) + 1;
               log(`ingest: quarantined a reading of report ${seq} from ${host}: ${q.code}: ${q.message}; the rest of the report is stored`);
             }
             try {
