@@ -90,6 +90,7 @@ export function createIngestHandler(opts: IngestOptions) {
     counters.streamsOpen++;
     const names = opts.identityOf?.(call);
     let host: string | undefined;
+    let instanceId = '';
     let lastSeq = 0;
     const queue: Report[] = [];
     let processing = false;
@@ -131,6 +132,26 @@ export function createIngestHandler(opts: IngestOptions) {
               reject(rejected, seq, host, bad.code, bad.message);
               continue;
             }
+            // One agent per host: an interval another instance already stored is refused, never added.
+            if (instanceId && opts.sink.otherInstanceOverlapping) {
+              let other;
+              try {
+                // The window reaches one interval back: the incumbent's previous interval is
+                // committed by now on whichever collector took it, so the verdict does not
+                // hang on which of two collectors commits first.
+                const startUs = Number(r.startUs);
+                const endUs = Number(r.endUs);
+                other = await opts.sink.otherInstanceOverlapping(host!, instanceId, startUs - (endUs - startUs), endUs);
+              } catch (err) {
+                counters.writeFailures++;
+                fail(grpc.status.UNAVAILABLE, 'storage', `storage unavailable (${opts.sink.name}: ${(err as Error).message}) checking report ${seq}; nothing acknowledged, the agent keeps its reports`);
+                return;
+              }
+              if (other) {
+                reject(rejected, seq, host, 'duplicate_agent', `interval ${r.startUs}..${r.endUs} of host "${r.host}" overlaps (or directly follows) ${other.startUs}..${other.endUs}, stored by agent instance ${other.instanceId}; this one is ${instanceId}: two agents for one host (stop one, or give each its own --host)`);
+                continue;
+              }
+            }
             const quarantined = screenReadings(r, limits);
             for (const q of quarantined) {
               const byCode = (counters.readingsQuarantined ??= {});
@@ -139,7 +160,8 @@ export function createIngestHandler(opts: IngestOptions) {
             }
             try {
               const clean = withoutQuarantined(r, quarantined);
-              results.push(addQuarantined(attribute(clean, opts.context?.(clean)), r, quarantined));
+              const result = addQuarantined(attribute(clean, opts.context?.(clean)), r, quarantined);
+              results.push(instanceId ? { ...result, instanceId } : result);
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
               fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);
@@ -179,6 +201,7 @@ export function createIngestHandler(opts: IngestOptions) {
           return fail(grpc.status.PERMISSION_DENIED, 'wrong_host', `wrong_host: the client certificate is for ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no host name'}, not "${h.host}"`);
         }
         host = h.host;
+        instanceId = h.instanceId ?? '';
         lastSeq = Math.max(Number(h.resumeSeq ?? 1) - 1, 0);
         opts.sink.upsertHost({ host: h.host, agentVersion: h.agentVersion ?? '', inventory: h.inventory ?? {}, seenUs: now() }).catch((err) => log(`ingest: cannot store host ${h.host}: ${(err as Error).message}`));
         // Echo what the agent says is settled: tells it the stream is accepted.
