@@ -97,10 +97,10 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (host, start_us));
   CREATE INDEX host_carbon_provisional ON host_carbon (provisional, end_us);
   `,
-  // 4 (after the above): which agent instance stored each interval, so any
+  // 4: which agent instance stored each interval, so any
   // collector can refuse a second agent for a host (docs/RELIABILITY.md).
   `
-  CREATE TABLE report_instance (
+  CREATE TABLE IF NOT EXISTS report_instance (
     host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, instance_id TEXT NOT NULL,
     PRIMARY KEY (host, start_us));
   `,
