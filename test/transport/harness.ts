@@ -102,7 +102,8 @@ export interface AgentProc extends Proc {
 /** Starts `wattprint agent` and resolves once it took its baseline readings. */
 export async function startAgent(o: { collectors: string[]; spoolDir: string; sysfsRoot: string; host: string; procfsRoot?: string; uid?: number; gid?: number; socket?: string }): Promise<AgentProc> {
   const args = ['agent', '--plaintext', '--spool-dir', o.spoolDir, '--sysfs-root', o.sysfsRoot, '--procfs-root', o.procfsRoot ?? '/proc', '--interval-ms', '200', '--host', o.host];
-  if (o.socket !== undefined) args.push('--socket', o.socket);
+  // No local endpoint unless asked: the default system socket is shared by every test on the machine.
+  args.push('--socket', o.socket ?? '');
   for (const c of o.collectors) args.push('--collector', c);
   const p = launch(args, { uid: o.uid, gid: o.gid });
   // startAgent() resolves after the first tick (the baselines); the CLI then prints this line.
