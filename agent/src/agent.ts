@@ -15,6 +15,9 @@ import type { EnergySource, ProbeResult } from './sources/source.ts';
 import { createGpuSource } from './sources/gpu.ts';
 import { createMeterSources, parseMeterConfigs, type MeterConfig } from './sources/meters/config.ts';
 import type { GpuInfo } from './sources/nvml.ts';
+import { readCheckpoint, resumeFrom, writeCheckpoint, type Positions } from './sampler/checkpoint.ts';
+import { nowUs } from './sampler/sampler.ts';
+import { agentInstanceId } from './instance.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -43,6 +46,8 @@ export interface AgentConfig {
   nvidiaSmiPath: string;
   /** Wall and node meters (docs/sources/meters.md). */
   meters: MeterConfig[];
+  /** On SIGTERM, how long the agent tries to deliver its final interval before exiting. */
+  stopDrainMs: number;
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -65,6 +70,7 @@ export function defaultAgentConfig(): AgentConfig {
     nvmlLibPath: 'libnvidia-ml.so.1',
     nvidiaSmiPath: 'nvidia-smi',
     meters: [],
+    stopDrainMs: 5000,
   };
 }
 
@@ -119,6 +125,7 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
   num('spoolMaxAgeMs', 60_000, 365 * 24 * 3600 * 1000);
   num('tdpWatts', 1, 5000);
   num('pue', 1, 5);
+  num('stopDrainMs', 0, 60_000);
   if (r.plaintext !== undefined) {
     if (typeof r.plaintext !== 'boolean') throw new Error(`${where}: "plaintext" must be true or false`);
     cfg.plaintext = r.plaintext;
@@ -160,7 +167,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** Picks the sources that work on this host; the CPU model stands in for missing RAPL. */
 export async function chooseSources(cfg: Pick<AgentConfig, 'sysfsRoot' | 'procfsRoot' | 'tdpWatts'> & Partial<Pick<AgentConfig, 'nvmlLibPath' | 'nvidiaSmiPath' | 'meters'>>): Promise<{ sources: EnergySource[]; probes: ProbeResult[]; cpuModel: CpuModelSource; gpus: GpuInfo[] }> {
-  const rapl = new RaplSource(cfg.sysfsRoot);
+  const rapl = new RaplSource(cfg.sysfsRoot, cfg.procfsRoot);
   const cpuModel = new CpuModelSource({ procfsRoot: cfg.procfsRoot, tdpWatts: cfg.tdpWatts });
   const raplProbe = await rapl.probe();
   const sources: EnergySource[] = [];
@@ -188,12 +195,18 @@ export function readBootId(procfsRoot: string): string {
   }
 }
 
+/** Longest downtime a restarted agent spans with one interval: under the collector's 3600 s interval bound. */
+export const MAX_GAP_S = 3000;
+
 export interface RunningAgent {
+  /** "<boot id>/<agent id>": the one agent instance speaking for this host. */
+  instanceId: string;
   spool: Spool;
   uplink: Uplink;
   registry: JobRegistry;
   endpoint: LocalEndpoint | undefined;
-  stop(): Promise<void>;
+  /** Takes a final reading, spools it and tries to deliver it for up to drainMs (default cfg.stopDrainMs). */
+  stop(o?: { drainMs?: number }): Promise<void>;
   /** Closes the current interval now (tests, shutdown). */
   tick(): Promise<void>;
 }
@@ -210,8 +223,18 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
   });
   registry.jobPids = (jobId) => scanner.jobPids(jobId);
-  const sampler = new Sampler({ host: cfg.host, bootId: readBootId(cfg.procfsRoot), scanner, sources, drainProgress: registry.drainProgress });
+  const bootId = readBootId(cfg.procfsRoot);
+  const sampler = new Sampler({ host: cfg.host, bootId, scanner, sources, drainProgress: registry.drainProgress });
   const spool = new Spool({ dir: cfg.spoolDir, maxBytes: cfg.spoolMaxBytes, maxAgeMs: cfg.spoolMaxAgeMs, log });
+  const instanceId = agentInstanceId(cfg.spoolDir, bootId);
+  // Counters outlive the agent: on the same boot, continue from where they stood.
+  const checkpointFile = path.join(cfg.spoolDir, 'checkpoint.json');
+  const resume = resumeFrom(readCheckpoint(checkpointFile), bootId, spool.nextSeq, nowUs(), MAX_GAP_S);
+  if (resume.positions) {
+    sampler.restore(resume.positions);
+    log(`agent: continuing the counters of this boot from ${new Date(resume.positions.endUs / 1000).toISOString()} (a ${resume.gapSeconds.toFixed(1)} s gap, counted and flagged gap_recovered)`);
+  } else log(`agent: fresh counter baselines (${resume.reason})`);
+  let lastPositions: Positions | undefined = resume.positions;
   const inventory: Inventory = {
     cpuModel: cpuModel.cpu.model,
     sockets: cpuModel.cpu.sockets,
@@ -225,22 +248,33 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     pue: cfg.pue,
     labels: cfg.labels,
   };
-  const hello = (): Hello => ({ host: cfg.host, agentVersion: AGENT_VERSION, resumeSeq: spool.firstPendingSeq, inventory });
+  const hello = (): Hello => ({ host: cfg.host, agentVersion: AGENT_VERSION, resumeSeq: spool.firstPendingSeq, inventory, instanceId });
   const uplink = new Uplink({ addresses: cfg.collectors, spool, hello, tls: cfg.tls, plaintext: cfg.plaintext, log });
 
-  let busy = false;
-  const tick = async () => {
-    if (busy) return; // a slow source must not pile up intervals
-    busy = true;
+  let busy: Promise<void> | undefined;
+  const sampleOnce = async () => {
     try {
       const seq = spool.nextSeq;
       const report = await sampler.sample(seq);
+      const after = sampler.positions();
+      if (after) {
+        // Before the append, with both positions: a crash between the two is resolved by the spool's next seq.
+        try {
+          writeCheckpoint(checkpointFile, { version: 1, bootId, seq: report ? seq : seq - 1, before: report ? lastPositions : after, after });
+        } catch (err) {
+          log(`agent: cannot write ${checkpointFile} (${(err as Error).message}); a restart would lose the downtime's energy`);
+        }
+      }
       if (report) spool.append((s) => encodeReport({ ...report, seq: s }));
+      lastPositions = after;
     } catch (err) {
       log(`agent: sampling failed: ${(err as Error).stack ?? err}`);
-    } finally {
-      busy = false;
     }
+  };
+  const tick = async () => {
+    if (busy) return busy; // a slow source must not pile up intervals
+    busy = sampleOnce().finally(() => (busy = undefined));
+    return busy;
   };
   await tick(); // baselines
   uplink.start();
@@ -255,13 +289,20 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
     }
   }
   return {
+    instanceId,
     spool,
     uplink,
     registry,
     endpoint,
     tick,
-    async stop() {
+    async stop(o: { drainMs?: number } = {}) {
       clearInterval(timer);
+      // Close the current interval with a final reading, then try to deliver it, within a bound.
+      await busy;
+      await tick();
+      const deadline = Date.now() + (o.drainMs ?? cfg.stopDrainMs);
+      while (spool.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (spool.pending > 0) log(`agent: stopping with ${spool.pending} reports in the spool; they are sent when the agent starts again`);
       await endpoint?.close();
       uplink.stop();
       spool.close();

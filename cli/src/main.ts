@@ -13,6 +13,7 @@ import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
 import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
+import { listenSocket, socketCandidates, userSocket } from '@wattprint/agent/local/discovery.ts';
 import { runReport } from './report.ts';
 import { runRegistrations, RegistrationsUsageError } from './registrations.ts';
 
@@ -68,11 +69,13 @@ function carbonOptions(v: Record<string, unknown>): { zone?: string; carbon?: un
 const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   async start(args) {
     const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
-                       [--zone ZONE] [--carbon-config FILE]
+                       [--socket PATH] [--zone ZONE] [--carbon-config FILE]
 
+  --socket PATH         the agent's local socket (default: $WATTPRINT_SOCKET, else STATE_DIR/agent.sock,
+                        where "wattprint measure" finds it)
   --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
-    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, socket: { type: 'string' }, ...CARBON_OPTIONS }, help);
     const dir = (v['state-dir'] as string) ?? stateDir();
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
@@ -82,7 +85,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
         plaintext: true,
         spoolDir: path.join(dir, 'spool'),
-        socketPath: path.join(dir, 'agent.sock'),
+        socketPath: listenSocket({ flag: v.socket as string | undefined, env: process.env, fallback: userSocket(dir) }),
         sysfsRoot: v['sysfs-root'] as string | undefined,
         procfsRoot: v['procfs-root'] as string | undefined,
         intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
@@ -106,7 +109,8 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       plaintext: v.plaintext as boolean | undefined,
       host: v.host as string | undefined,
       spoolDir: v['spool-dir'] as string | undefined,
-      socketPath: v.socket as string | undefined,
+      // --socket, then WATTPRINT_SOCKET, then the config's socketPath or the system socket.
+      socketPath: (v.socket as string | undefined) ?? (process.env.WATTPRINT_SOCKET || undefined),
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
@@ -157,14 +161,18 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
-                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
+                         [--socket PATH] [--standalone] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
-exit code and signals pass through. With a local agent (its socket answers), CMD
-is registered there; otherwise an agent and the embedded store run in-process.`;
+exit code and signals pass through. The agent's socket is --socket, else
+$WATTPRINT_SOCKET, else /run/wattprint/agent.sock, else STATE_DIR/agent.sock
+(where "wattprint start" listens). With an agent there, CMD is registered with
+it; with one there that refuses this user, measure says so and exits 1, unless
+--standalone asks for a private agent (its figures kept apart). With none, an
+agent and the embedded store run in-process.`;
     const dash = args.indexOf('--');
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
-    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, standalone: { type: 'boolean' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
     for (const l of (v.label as string[] | undefined) ?? []) {
       const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.{0,256})$/);
@@ -178,7 +186,8 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
       labels,
       command: args.slice(dash + 1),
       stateDir: (v['state-dir'] as string) ?? stateDir(),
-      socketPath: (v.socket as string) ?? process.env.WATTPRINT_SOCKET ?? '/run/wattprint/agent.sock',
+      sockets: socketCandidates({ flag: v.socket as string | undefined, env: process.env, stateDir: (v['state-dir'] as string) ?? stateDir() }),
+      standalone: Boolean(v.standalone),
       apiUrl: (v.api as string) ?? process.env.WATTPRINT_API,
       apiToken: process.env.WATTPRINT_TOKEN,
       sysfsRoot: v['sysfs-root'] as string | undefined,

@@ -1,15 +1,19 @@
 // `wattprint measure -- CMD ARGS`: runs CMD as a measured job on this host and
 // prints its energy and carbon when it ends.
 //
-// With a local agent running (its Unix socket answers), CMD is registered
-// there and the collector's API (--api) answers the report. Without one, an
-// agent and a collector run inside this process on the embedded store.
+// With a local agent running (its Unix socket answers; the sockets are found
+// as everywhere else, agent/src/local/discovery.ts), CMD is registered there
+// and the collector's API (--api) answers the report: the host's CPU-seconds
+// and joules are counted once, by that agent. An agent present but refusing
+// this user is an error unless --standalone asks for a private agent. Without
+// one, an agent and a collector run inside this process on the embedded store.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { localRequest } from '@wattprint/agent/local/endpoint.ts';
+import { findAgent, type SocketCandidate } from '@wattprint/agent/local/discovery.ts';
 import { loadAgentConfig, startAgent } from '@wattprint/agent/agent.ts';
 import { startCollector } from '@wattprint/collector/collector.ts';
 import { jobReport, type JobReport } from '@wattprint/collector/api/report.ts';
@@ -19,7 +23,10 @@ export interface MeasureOptions {
   labels: Record<string, string>;
   command: string[];
   stateDir: string;
-  socketPath: string;
+  /** Where to look for the host's agent, in order (socketCandidates()). */
+  sockets: SocketCandidate[];
+  /** Run a private agent even where an agent is present (its figures kept apart from that agent's store). */
+  standalone?: boolean;
   apiUrl?: string;
   apiToken?: string;
   sysfsRoot?: string;
@@ -66,30 +73,28 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (pid: numb
   });
 }
 
-async function agentAnswers(socketPath: string, log: (m: string) => void): Promise<boolean> {
-  if (!fs.existsSync(socketPath)) return false;
-  try {
-    return (await localRequest(socketPath, 'GET', '/v1/status', undefined, 1000)).code === 200;
-  } catch (err) {
-    // A socket that is there but refuses us is worth saying: the job would otherwise miss the cluster's agent.
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (ask the operator: the agent socket should be mode 0666)' : (err as Error).message;
-    log(`wattprint measure: cannot use the agent socket ${socketPath}: ${why}; measuring in-process instead`);
-    return false;
-  }
-}
+/** An agent is there but will not take this user's registration. */
+export class AgentRefusedError extends Error {}
 
 export async function measure(o: MeasureOptions): Promise<MeasureResult> {
-  const env = { ...process.env, WATTPRINT_JOB_ID: o.jobId, WATTPRINT_SOCKET: o.socketPath };
+  const env: NodeJS.ProcessEnv = { ...process.env, WATTPRINT_JOB_ID: o.jobId };
   const started = Date.now();
-  if (await agentAnswers(o.socketPath, o.log)) {
-    env.WATTPRINT_SOCKET = o.socketPath;
+  const found = await findAgent(o.sockets);
+  if (found.state === 'refused' && !o.standalone) {
+    throw new AgentRefusedError(
+      `an agent is running at ${found.socket.path} (${found.socket.from}) but refuses this user (${found.detail}). ` +
+        'Ask the operator why (the socket should accept every user and check what each caller owns), or run with --standalone for a private measurement kept apart from the host\'s figures.',
+    );
+  }
+  if (found.state === 'answering' && !o.standalone) {
+    const socketPath = found.socket.path;
+    env.WATTPRINT_SOCKET = socketPath;
     const run = await runChild(o.command, env, async (pid) => {
-      const r = await localRequest(o.socketPath, 'POST', '/v1/jobs/register', { jobId: o.jobId, pid, labels: o.labels });
+      const r = await localRequest(socketPath, 'POST', '/v1/jobs/register', { jobId: o.jobId, pid, labels: o.labels });
       if (r.code !== 200) o.log(`wattprint measure: the agent refused the registration: ${JSON.stringify(r.body)}`);
     });
     const durationSeconds = (Date.now() - started) / 1000;
-    await localRequest(o.socketPath, 'POST', '/v1/jobs/end', { jobId: o.jobId }).catch(() => undefined);
+    await localRequest(socketPath, 'POST', '/v1/jobs/end', { jobId: o.jobId }).catch(() => undefined);
     let report: JobReport | undefined;
     if (o.apiUrl) {
       // The agent's last interval for the job has to reach the collector first.
@@ -104,16 +109,20 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
     return { exitCode: run.code, signal: run.signal, report, mode: 'agent', durationSeconds };
   }
 
-  // No agent: run one here, with a collector on the embedded store.
+  // No agent: run one here, with a collector on the embedded store. Where
+  // another agent is present (--standalone), the store is a private one for
+  // this run: a private agent never writes into a store another agent feeds.
   fs.mkdirSync(o.stateDir, { recursive: true });
   const quiet = (m: string) => {
     if (/error|fail|cannot|refused/i.test(m)) o.log(m);
   };
+  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-measure-'));
+  const dbPath = found.state === 'absent' ? path.join(o.stateDir, 'wattprint.db') : path.join(spoolDir, 'standalone.db');
+  if (found.state !== 'absent') o.log(`wattprint measure: --standalone: a private agent, kept apart from the agent at ${found.socket.path}; this run's figures are printed, not stored with the host's`);
   const collector = await startCollector(
-    { grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath: path.join(o.stateDir, 'wattprint.db'), plaintext: true, ...(o.zone ? { zone: o.zone } : {}), ...(o.carbon !== undefined ? { carbon: o.carbon } : {}) },
+    { grpcAddress: '127.0.0.1:0', httpHost: '127.0.0.1', httpPort: 0, dbPath, plaintext: true, ...(o.zone ? { zone: o.zone } : {}), ...(o.carbon !== undefined ? { carbon: o.carbon } : {}) },
     quiet,
   );
-  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-measure-'));
   // The in-process agent serves progress reports on a socket of its own.
   const socketPath = path.join(spoolDir, 'agent.sock');
   env.WATTPRINT_SOCKET = socketPath;

@@ -103,6 +103,8 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   const ingestSink: Sink = {
     name: store.name,
     write: (results) => store.write(results),
+    // One agent per host is checked against the store, so every collector agrees.
+    otherInstanceOverlapping: store.otherInstanceOverlapping?.bind(store),
     upsertHost: (h) => {
       carbon.noteHost(h);
       return store.upsertHost(h);

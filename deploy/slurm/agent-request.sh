@@ -3,7 +3,9 @@
 # The caller sets `undone` to what is lost when a request fails.
 PATH=/usr/bin:/bin:/usr/sbin:/sbin # Slurm gives prologs and epilogs no PATH
 
-socket=${WATTPRINT_AGENT_SOCKET:-/run/wattprint/agent.sock}
+# The same discovery as the wattprint commands (agent/src/local/discovery.ts):
+# WATTPRINT_SOCKET, else the system socket.
+socket=${WATTPRINT_SOCKET:-/run/wattprint/agent.sock}
 timeout=${WATTPRINT_AGENT_TIMEOUT:-3}
 
 log() {

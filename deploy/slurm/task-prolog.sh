@@ -8,7 +8,7 @@ case ${SLURM_JOB_ID:-} in
 '' | *[!0-9]*) ;;
 *)
 	echo "export WATTPRINT_JOB_ID=slurm-$SLURM_JOB_ID"
-	echo "export WATTPRINT_AGENT_SOCKET=${WATTPRINT_AGENT_SOCKET:-/run/wattprint/agent.sock}"
+	echo "export WATTPRINT_SOCKET=${WATTPRINT_SOCKET:-/run/wattprint/agent.sock}"
 	;;
 esac
 exit 0

@@ -125,6 +125,9 @@ export namespace wattprint {
             /** EnergyReading flags. */
             flags: string[];
 
+            /** EnergyReading spanStartUs. */
+            spanStartUs: number;
+
             /**
              * Creates a new EnergyReading instance using the specified properties.
              * @param [properties] Properties to set
@@ -202,6 +205,9 @@ export namespace wattprint {
 
                 /** EnergyReading flags */
                 flags?: (string[]|null);
+
+                /** EnergyReading spanStartUs */
+                spanStartUs?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1205,6 +1211,9 @@ export namespace wattprint {
             /** Hello inventory. */
             inventory?: (wattprint.v1.Inventory.$Properties|null);
 
+            /** Hello instanceId. */
+            instanceId: string;
+
             /**
              * Creates a new Hello instance using the specified properties.
              * @param [properties] Properties to set
@@ -1276,6 +1285,9 @@ export namespace wattprint {
 
                 /** Hello inventory */
                 inventory?: (wattprint.v1.Inventory.$Properties|null);
+
+                /** Hello instanceId */
+                instanceId?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

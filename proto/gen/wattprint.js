@@ -3,7 +3,7 @@ import $protobuf from "protobufjs/minimal.js";
 
 // Common aliases
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
-const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $String = $util.global.String, $Number = $util.global.Number, $Array = $util.global.Array, $isFinite = $util.global.isFinite, $parseInt = $util.global.parseInt, $Boolean = $util.global.Boolean, $BigInt = $util.global.BigInt;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $String = $util.global.String, $Number = $util.global.Number, $Array = $util.global.Array, $parseInt = $util.global.parseInt, $BigInt = $util.global.BigInt, $isFinite = $util.global.isFinite, $Boolean = $util.global.Boolean;
 
 // Exported root namespace
 const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
@@ -113,6 +113,7 @@ export const wattprint = $root.wattprint = (() => {
              * @property {wattprint.v1.Quality|null} [quality] EnergyReading quality
              * @property {number|null} [joules] EnergyReading joules
              * @property {Array.<string>|null} [flags] EnergyReading flags
+             * @property {number|null} [spanStartUs] EnergyReading spanStartUs
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -194,6 +195,14 @@ export const wattprint = $root.wattprint = (() => {
             EnergyReading.prototype.flags = $util.emptyArray;
 
             /**
+             * EnergyReading spanStartUs.
+             * @member {number} spanStartUs
+             * @memberof wattprint.v1.EnergyReading
+             * @instance
+             */
+            EnergyReading.prototype.spanStartUs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new EnergyReading instance using the specified properties.
              * @function create
              * @memberof wattprint.v1.EnergyReading
@@ -239,6 +248,8 @@ export const wattprint = $root.wattprint = (() => {
                     for (var i = 0; i < m.flags.length; ++i)
                         w.uint32(/* id 6, wireType 2 =*/50).string(m.flags[i]);
                 }
+                if (m.spanStartUs != null && $Object.hasOwnProperty.call(m, "spanStartUs") && (typeof m.spanStartUs === "object" ? m.spanStartUs.low || m.spanStartUs.high : m.spanStartUs !== 0))
+                    w.uint32(/* id 7, wireType 0 =*/56).uint64(m.spanStartUs);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -334,6 +345,15 @@ export const wattprint = $root.wattprint = (() => {
                             if (!(m.flags && m.flags.length))
                                 m.flags = [];
                             m.flags.push(r.stringVerify());
+                            continue;
+                        }
+                    case 7: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.spanStartUs = v;
+                            else
+                                delete m.spanStartUs;
                             continue;
                         }
                     }
@@ -502,6 +522,18 @@ export const wattprint = $root.wattprint = (() => {
                         m.flags[i] = $String(d.flags[i]);
                     }
                 }
+                if (d.spanStartUs != null) {
+                    if (typeof d.spanStartUs === "object" ? d.spanStartUs.low || d.spanStartUs.high : $Number(d.spanStartUs) !== 0) {
+                        if ($util.Long)
+                            m.spanStartUs = $util.Long.fromValue(d.spanStartUs, true);
+                        else if (typeof d.spanStartUs === "string")
+                            m.spanStartUs = $parseInt(d.spanStartUs, 10);
+                        else if (typeof d.spanStartUs === "number")
+                            m.spanStartUs = d.spanStartUs;
+                        else if (typeof d.spanStartUs === "object")
+                            m.spanStartUs = new $util.LongBits(d.spanStartUs.low >>> 0, d.spanStartUs.high >>> 0).toNumber(true);
+                    }
+                }
                 return m;
             };
 
@@ -531,6 +563,11 @@ export const wattprint = $root.wattprint = (() => {
                     d.source = o.enums === $String ? "SOURCE_UNSPECIFIED" : 0;
                     d.quality = o.enums === $String ? "QUALITY_UNSPECIFIED" : 0;
                     d.joules = 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.spanStartUs = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.spanStartUs = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (m.domain != null && $Object.hasOwnProperty.call(m, "domain")) {
                     d.domain = o.enums === $String ? $root.wattprint.v1.Domain[m.domain] === $undefined ? m.domain : $root.wattprint.v1.Domain[m.domain] : m.domain;
@@ -552,6 +589,14 @@ export const wattprint = $root.wattprint = (() => {
                     for (var j = 0; j < m.flags.length; ++j) {
                         d.flags[j] = m.flags[j];
                     }
+                }
+                if (m.spanStartUs != null && $Object.hasOwnProperty.call(m, "spanStartUs")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.spanStartUs = typeof m.spanStartUs === "number" ? $BigInt(m.spanStartUs) : $util.Long.fromBits(m.spanStartUs.low >>> 0, m.spanStartUs.high >>> 0, true).toBigInt();
+                    else if (typeof m.spanStartUs === "number")
+                        d.spanStartUs = o.longs === $String ? $String(m.spanStartUs) : m.spanStartUs;
+                    else
+                        d.spanStartUs = o.longs === $String ? $util.Long.prototype.toString.call(m.spanStartUs) : o.longs === $Number ? new $util.LongBits(m.spanStartUs.low >>> 0, m.spanStartUs.high >>> 0).toNumber(true) : m.spanStartUs;
                 }
                 return d;
             };
@@ -3960,6 +4005,7 @@ export const wattprint = $root.wattprint = (() => {
              * @property {string|null} [agentVersion] Hello agentVersion
              * @property {number|null} [resumeSeq] Hello resumeSeq
              * @property {wattprint.v1.Inventory.$Properties|null} [inventory] Hello inventory
+             * @property {string|null} [instanceId] Hello instanceId
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4024,6 +4070,14 @@ export const wattprint = $root.wattprint = (() => {
             Hello.prototype.inventory = null;
 
             /**
+             * Hello instanceId.
+             * @member {string} instanceId
+             * @memberof wattprint.v1.Hello
+             * @instance
+             */
+            Hello.prototype.instanceId = "";
+
+            /**
              * Creates a new Hello instance using the specified properties.
              * @function create
              * @memberof wattprint.v1.Hello
@@ -4063,6 +4117,8 @@ export const wattprint = $root.wattprint = (() => {
                     w.uint32(/* id 3, wireType 0 =*/24).uint64(m.resumeSeq);
                 if (m.inventory != null && $Object.hasOwnProperty.call(m, "inventory"))
                     $root.wattprint.v1.Inventory.encode(m.inventory, w.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+                if (m.instanceId != null && $Object.hasOwnProperty.call(m, "instanceId") && m.instanceId !== "")
+                    w.uint32(/* id 5, wireType 2 =*/42).string(m.instanceId);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -4140,6 +4196,15 @@ export const wattprint = $root.wattprint = (() => {
                             m.inventory = $root.wattprint.v1.Inventory.decode(r, r.size(), $undefined, q + 1, m.inventory);
                             continue;
                         }
+                    case 5: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.instanceId = v;
+                            else
+                                delete m.instanceId;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -4202,6 +4267,11 @@ export const wattprint = $root.wattprint = (() => {
                         throw $TypeError(".wattprint.v1.Hello.inventory: object expected");
                     m.inventory = $root.wattprint.v1.Inventory.fromObject(d.inventory, q + 1);
                 }
+                if (d.instanceId != null) {
+                    if (typeof d.instanceId !== "string" || d.instanceId.length) {
+                        m.instanceId = $String(d.instanceId);
+                    }
+                }
                 return m;
             };
 
@@ -4231,6 +4301,7 @@ export const wattprint = $root.wattprint = (() => {
                     } else
                         d.resumeSeq = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                     d.inventory = null;
+                    d.instanceId = "";
                 }
                 if (m.host != null && $Object.hasOwnProperty.call(m, "host")) {
                     d.host = m.host;
@@ -4248,6 +4319,9 @@ export const wattprint = $root.wattprint = (() => {
                 }
                 if (m.inventory != null && $Object.hasOwnProperty.call(m, "inventory")) {
                     d.inventory = $root.wattprint.v1.Inventory.toObject(m.inventory, o, q + 1);
+                }
+                if (m.instanceId != null && $Object.hasOwnProperty.call(m, "instanceId")) {
+                    d.instanceId = m.instanceId;
                 }
                 return d;
             };

@@ -76,7 +76,7 @@ async function fakeAgent(t: { after: (fn: () => void | Promise<void>) => void },
 
 /** Slurm runs prologs with a bare environment: no PATH, only its SLURM_* variables. */
 function slurmEnv(socket: string, vars: Record<string, string>): NodeJS.ProcessEnv {
-  return { WATTPRINT_AGENT_SOCKET: socket, WATTPRINT_AGENT_TIMEOUT: '1', ...vars };
+  return { WATTPRINT_SOCKET: socket, WATTPRINT_AGENT_TIMEOUT: '1', ...vars };
 }
 
 test('prolog registers the job as slurm-<id> with name, partition and user labels', async (t) => {
@@ -159,7 +159,7 @@ test('a job id that is not a number is never sent (it would be spliced into JSON
 test('task prolog exports the job id and socket the training script reports progress under', async () => {
   const r = await run(TASK_PROLOG, [], { env: { SLURM_JOB_ID: '4242' } });
   assert.equal(r.code, 0);
-  assert.equal(r.stdout, 'export WATTPRINT_JOB_ID=slurm-4242\nexport WATTPRINT_AGENT_SOCKET=/run/wattprint/agent.sock\n');
+  assert.equal(r.stdout, 'export WATTPRINT_JOB_ID=slurm-4242\nexport WATTPRINT_SOCKET=/run/wattprint/agent.sock\n');
   const none = await run(TASK_PROLOG, [], { env: {} });
   assert.equal(none.code, 0);
   assert.equal(none.stdout, '', 'outside a job it exports nothing');

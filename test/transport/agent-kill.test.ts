@@ -3,10 +3,10 @@
 // ack, deleting a segment), no written report is lost or stored twice, and
 // seqs keep increasing across lives.
 //
-// Energy the agent never read cannot be reported (a restarted agent takes new
-// baselines), so to keep the sum exact the test holds the counters still
-// around each kill: advance, wait until that energy is stored, then kill at a
-// random moment while the agent keeps writing, acking and deleting.
+// The counters stand still around each kill (advance, wait until stored,
+// kill at a random moment while the agent keeps writing, acking and
+// deleting), so this test isolates the spool; counters.test.ts kills it
+// while they move (the restarted agent continues from its checkpoint).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -65,8 +65,8 @@ export async function cleanup(): Promise<void> {
   })));
 }
 
-function launch(args: string[]): Proc {
-  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(args: string[], as: { uid?: number; gid?: number } = {}): Proc {
+  const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   live.add(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -100,10 +100,12 @@ export interface AgentProc extends Proc {
 }
 
 /** Starts `wattprint agent` and resolves once it took its baseline readings. */
-export async function startAgent(o: { collectors: string[]; spoolDir: string; sysfsRoot: string; host: string }): Promise<AgentProc> {
-  const args = ['agent', '--plaintext', '--spool-dir', o.spoolDir, '--sysfs-root', o.sysfsRoot, '--procfs-root', '/proc', '--interval-ms', '200', '--host', o.host];
+export async function startAgent(o: { collectors: string[]; spoolDir: string; sysfsRoot: string; host: string; procfsRoot?: string; uid?: number; gid?: number; socket?: string }): Promise<AgentProc> {
+  const args = ['agent', '--plaintext', '--spool-dir', o.spoolDir, '--sysfs-root', o.sysfsRoot, '--procfs-root', o.procfsRoot ?? '/proc', '--interval-ms', '200', '--host', o.host];
+  // No local endpoint unless asked: the default system socket is shared by every test on the machine.
+  args.push('--socket', o.socket ?? '');
   for (const c of o.collectors) args.push('--collector', c);
-  const p = launch(args);
+  const p = launch(args, { uid: o.uid, gid: o.gid });
   // startAgent() resolves after the first tick (the baselines); the CLI then prints this line.
   await waitFor('the agent to take its baselines', () => p.output().includes('sending to') || (p.child.exitCode !== null && 'exited'), 60_000, 25);
   if (p.child.exitCode !== null) throw new Error(`agent exited:\n${p.output()}`);

@@ -41,6 +41,20 @@ interface Tracked {
   /** cutime + cstime at the last scan, ticks. */
   children: number;
   job: JobMatch;
+  /** Restored from a snapshot: described (uid, cgroup, command, env) at the next scan. */
+  restored?: boolean;
+}
+
+/**
+ * Where the scanner stood: host CPU ticks, uptime, and each process's CPU
+ * ticks by identity. Persisted with the counter positions, so the CPU time
+ * of a restart gap goes to the processes alive with the same start time.
+ */
+export interface ScannerSnapshot {
+  host: HostCpuTimes;
+  uptimeTicks: number;
+  /** [pid, starttime ticks, start time µs, ppid, own ticks, children ticks] */
+  processes: [number, number, number, number, number, number][];
 }
 
 export interface ScannerOptions {
@@ -127,6 +141,10 @@ export class ProcScanner {
       let delta: number;
       if (prev) {
         t = prev;
+        if (prev.restored) {
+          this.describe(dir, prev);
+          prev.restored = false;
+        }
         delta = own - prev.own;
         childTicks.set(key, Math.max(children - prev.children, 0));
         prev.children = children;
@@ -288,6 +306,24 @@ export class ProcScanner {
       return fs.readFileSync(path.join(dir, 'stat'), 'latin1');
     } catch {
       return undefined;
+    }
+  }
+
+  /** The state the next scan counts from; undefined before the first scan. */
+  snapshot(): ScannerSnapshot | undefined {
+    if (!this.lastHost) return undefined;
+    const processes: ScannerSnapshot['processes'] = [];
+    for (const [key, t] of this.tracked) processes.push([t.pid, Number(key.slice(key.indexOf(':') + 1)), t.startTimeUs, t.ppid, t.own, t.children]);
+    return { host: this.lastHost, uptimeTicks: this.lastUptimeTicks, processes };
+  }
+
+  /** Counts the next scan from a snapshot taken on this same boot (agent restart). */
+  restore(snap: ScannerSnapshot): void {
+    this.lastHost = snap.host;
+    this.lastUptimeTicks = snap.uptimeTicks;
+    this.tracked = new Map();
+    for (const [pid, starttime, startTimeUs, ppid, own, children] of snap.processes) {
+      this.tracked.set(`${pid}:${starttime}`, { pid, startTimeUs, ppid, uid: 0, command: '', cgroup: '', env: undefined, own, children, job: { jobId: '', source: '' }, restored: true });
     }
   }
 

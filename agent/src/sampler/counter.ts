@@ -51,3 +51,27 @@ export function millijoulesToJoules(mj: bigint): number {
   const frac = mj % 1000n;
   return Number(whole) + Number(frac) / 1e3;
 }
+
+/**
+ * A counter delta over `seconds` (one interval, or a gap: failed reads, an
+ * agent restart) with its flags. `maxWatts` bounds what the device can draw
+ * and `unitsPerJoule` is the counter's unit (1e6 for µJ). When the device
+ * could have drawn a whole counter range within the span, a second wrap
+ * cannot be ruled out: the delta is a lower bound, flagged `gap_lower_bound`.
+ */
+export function spanDelta(
+  prev: bigint | undefined,
+  cur: bigint,
+  max: bigint | undefined,
+  seconds: number,
+  maxWatts: number,
+  unitsPerJoule: number,
+): CounterDelta & { flags: string[] } {
+  const plausible = BigInt(Math.ceil(maxWatts * Math.max(seconds, 0.001) * unitsPerJoule));
+  const d = counterDelta(prev, cur, max, plausible);
+  const flags: string[] = [];
+  if (d.outcome === 'wrap') flags.push('counter_wrap');
+  if (d.outcome === 'reset') flags.push('counter_reset');
+  if (d.outcome !== 'baseline' && max !== undefined && max > 0n && plausible >= max) flags.push('gap_lower_bound');
+  return { ...d, flags };
+}

@@ -3,6 +3,7 @@
 import type { Report, SourceStatus, JobProgress } from '@wattprint/proto';
 import type { ProcScanner } from '../procfs/scanner.ts';
 import type { EnergySource } from '../sources/source.ts';
+import type { Positions } from './checkpoint.ts';
 
 export function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -26,6 +27,30 @@ export class Sampler {
   constructor(opts: SamplerOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? nowUs;
+  }
+
+  /** Where every counter stands at the end of the last interval (undefined before the first). */
+  positions(): Positions | undefined {
+    if (this.lastUs === undefined) return undefined;
+    const sources: Positions['sources'] = {};
+    for (const s of this.opts.sources) {
+      const p = s.counterPositions?.();
+      if (p && Object.keys(p).length > 0) sources[s.name] = p;
+    }
+    return { endUs: this.lastUs, sources, scanner: this.opts.scanner.snapshot() };
+  }
+
+  /**
+   * Continues from positions persisted on this boot: the next interval starts
+   * where they end and covers the downtime.
+   */
+  restore(p: Positions): void {
+    this.lastUs = p.endUs;
+    for (const s of this.opts.sources) {
+      const saved = p.sources[s.name];
+      if (saved) s.restoreCounterPositions?.(saved);
+    }
+    if (p.scanner) this.opts.scanner.restore(p.scanner);
   }
 
   /**

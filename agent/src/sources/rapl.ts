@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Domain, Quality, Source, type EnergyReading, type SourceStatus } from '@wattprint/proto';
-import { counterDelta, microjoulesToJoules, parseCounter } from '../sampler/counter.ts';
-import type { EnergySource, ProbeResult, SampleContext, SourceReading } from './source.ts';
+import { microjoulesToJoules, parseCounter, spanDelta } from '../sampler/counter.ts';
+import type { CounterPositions, EnergySource, ProbeResult, SampleContext, SourceReading } from './source.ts';
 
 const CONTROL_TYPES = ['intel-rapl', 'intel-rapl-tpmi', 'intel-rapl-mmio'];
 /** Power no RAPL domain plausibly exceeds; used to tell a wrap from a reset. */
@@ -99,34 +99,83 @@ export function discoverZones(sysfsRoot: string): { zones: RaplZone[]; problems:
   return { zones, problems };
 }
 
+/** Virtual machines do not expose RAPL: the hypervisor cpu flag or a DMI vendor says so. */
+export function detectVirtualMachine(sysfsRoot: string, procfsRoot: string): string | undefined {
+  const cpuinfo = readText(path.join(procfsRoot, 'cpuinfo')) ?? '';
+  if (/^flags\s*:.*\bhypervisor\b/m.test(cpuinfo)) return 'the CPU reports the "hypervisor" flag';
+  for (const f of ['sys_vendor', 'product_name']) {
+    const v = readText(path.join(sysfsRoot, 'class', 'dmi', 'id', f))?.trim() ?? '';
+    if (/kvm|qemu|vmware|virtualbox|xen|hvm domu|microsoft corporation|amazon ec2|google compute|openstack|bochs|parallels/i.test(v)) return `DMI ${f} is "${v}"`;
+  }
+  return undefined;
+}
+
+export const RAPL_VM_FIX = 'this host is a virtual machine and hypervisors do not expose RAPL: the CPU model estimate is used; measure on the bare-metal host, or use the cloud provider\'s power data';
+
+interface LastGood {
+  uj: bigint;
+  atUs: number;
+  /** Read failures since this value (0 when the last read worked). */
+  failures: number;
+  /** Seeded from a persisted position of this boot (agent restart). */
+  restored: boolean;
+}
+
 export class RaplSource implements EnergySource {
   readonly name = 'rapl';
   private zones: RaplZone[] | undefined;
-  private readonly last = new Map<string, { uj: bigint; atUs: number }>();
+  /** Last good value per zone: kept through read failures, so an outage loses nothing. */
+  private readonly last = new Map<string, LastGood>();
   private readonly sysfsRoot: string;
+  private readonly procfsRoot: string;
 
-  constructor(sysfsRoot = '/sys') {
+  constructor(sysfsRoot = '/sys', procfsRoot = '/proc') {
     this.sysfsRoot = sysfsRoot;
+    this.procfsRoot = procfsRoot;
   }
 
+  /**
+   * Found when at least one zone is readable: an unreadable zone (DRAM behind
+   * another permission, say) is listed with its fix, the readable ones are used.
+   */
   async probe(): Promise<ProbeResult> {
     const { zones, problems } = discoverZones(this.sysfsRoot);
     if (zones.length === 0) {
+      const vm = detectVirtualMachine(this.sysfsRoot, this.procfsRoot);
+      if (vm) return { source: 'rapl', found: false, devices: [], reason: `virtual machine (${vm}): RAPL is not exposed`, fix: RAPL_VM_FIX };
       return { source: 'rapl', found: false, devices: [], reason: problems[0]?.reason ?? 'no RAPL zones found', fix: problems[0]?.fix || 'none needed on hosts without RAPL; the CPU model estimate is used instead' };
     }
-    const unreadable: string[] = [];
-    for (const z of zones) {
+    const devicesState: NonNullable<ProbeResult['devicesState']> = zones.map((z) => {
       try {
         fs.readFileSync(path.join(z.dir, 'energy_uj'));
+        return { device: z.device, ok: true, reason: `readable (${z.controlType})` };
       } catch (err) {
-        unreadable.push(`${z.device}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        const denied = code === 'EACCES' || code === 'EPERM';
+        return { device: z.device, ok: false, reason: `energy_uj unreadable (${code})`, fix: denied ? RAPL_PERMISSION_FIX : 'check the powercap driver' };
       }
+    });
+    const readable = devicesState.filter((d) => d.ok);
+    const unreadable = devicesState.filter((d) => !d.ok);
+    const bad = unreadable.map((u) => `${u.device}: ${u.reason}`).join(', ');
+    const fix = [...new Set(unreadable.map((u) => u.fix))].join('; ') || undefined;
+    if (readable.length === 0) return { source: 'rapl', found: false, devices: zones.map((z) => z.device), reason: `energy_uj unreadable (${bad})`, fix, devicesState };
+    const types = [...new Set(zones.map((z) => z.controlType))].join(', ');
+    const reason = unreadable.length === 0 ? `${zones.length} zones (${types})` : `${readable.length} of ${zones.length} zones readable (${types}); unreadable, not counted until readable: ${bad}`;
+    return { source: 'rapl', found: true, devices: readable.map((d) => d.device), reason, ...(fix ? { fix } : {}), devicesState };
+  }
+
+  counterPositions(): CounterPositions {
+    const out: CounterPositions = {};
+    for (const [device, l] of this.last) out[device] = { value: l.uj.toString(), atUs: l.atUs };
+    return out;
+  }
+
+  restoreCounterPositions(p: CounterPositions): void {
+    for (const [device, pos] of Object.entries(p)) {
+      const uj = parseCounter(pos.value);
+      if (uj !== undefined && Number.isFinite(pos.atUs)) this.last.set(device, { uj, atUs: pos.atUs, failures: 0, restored: true });
     }
-    if (unreadable.length > 0) {
-      const denied = unreadable.some((u) => u.includes('EACCES') || u.includes('EPERM'));
-      return { source: 'rapl', found: false, devices: zones.map((z) => z.device), reason: `energy_uj unreadable (${unreadable.join(', ')})`, fix: denied ? RAPL_PERMISSION_FIX : 'check the powercap driver' };
-    }
-    return { source: 'rapl', found: true, devices: zones.map((z) => z.device), reason: `${zones.length} zones (${[...new Set(zones.map((z) => z.controlType))].join(', ')})` };
   }
 
   async read(ctx: SampleContext): Promise<SourceReading> {
@@ -138,35 +187,49 @@ export class RaplSource implements EnergySource {
     const status: SourceStatus[] = [];
     for (const zone of this.zones) {
       const file = path.join(zone.dir, 'energy_uj');
+      const prev = this.last.get(zone.device);
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const denied = code === 'EACCES' || code === 'EPERM';
-        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: cannot read ${file} (${code ?? (err as Error).message})`, fix: denied ? RAPL_PERMISSION_FIX : 'zone disappeared; the driver may have been unloaded' });
-        this.last.delete(zone.device);
+        if (prev) prev.failures++;
+        const kept = prev ? `; its last good value is kept and the energy since is counted when it reads again (failed read ${prev.failures})` : '; no baseline yet, so nothing is counted for it until it reads';
+        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: cannot read ${file} (${code ?? (err as Error).message})${kept}`, fix: denied ? RAPL_PERMISSION_FIX : 'zone disappeared; the driver may have been unloaded' });
         continue;
       }
       const uj = parseCounter(text);
       if (uj === undefined) {
-        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: ${file} holds "${text.trim().slice(0, 40)}", not an integer`, fix: '' });
+        if (prev) prev.failures++;
+        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: ${file} holds "${text.trim().slice(0, 40)}", not an integer; the last good value is kept`, fix: '' });
         continue;
       }
-      const prev = this.last.get(zone.device);
-      this.last.set(zone.device, { uj, atUs: ctx.endUs });
-      const seconds = prev ? Math.max((ctx.endUs - prev.atUs) / 1e6, 0.001) : 0;
-      const plausible = BigInt(Math.ceil(MAX_PLAUSIBLE_WATTS * seconds * 1e6));
-      const d = counterDelta(prev?.uj, uj, zone.maxRangeUj, plausible);
-      if (d.outcome === 'baseline') continue;
-      const flags: string[] = [];
-      if (d.outcome === 'wrap') flags.push('counter_wrap');
-      if (d.outcome === 'reset') {
-        flags.push('counter_reset');
-        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: counter went back from ${prev?.uj} to ${uj} (reset); only the energy since the reset is counted`, fix: '' });
+      this.last.set(zone.device, { uj, atUs: ctx.endUs, failures: 0, restored: false });
+      if (!prev) {
+        if (this.everRead) status.push({ source: 'rapl', ok: true, reason: `${zone.device}: readable now; baseline taken (its energy before this read is not known)`, fix: '' });
+        continue;
       }
-      energy.push({ domain: zone.domain, device: zone.device, source: Source.SOURCE_RAPL, quality: Quality.QUALITY_COUNTER, joules: microjoulesToJoules(d.delta), flags });
+      const seconds = (ctx.endUs - prev.atUs) / 1e6;
+      const d = spanDelta(prev.uj, uj, zone.maxRangeUj, seconds, MAX_PLAUSIBLE_WATTS, 1e6);
+      // Only a gap (failed reads, a restart) can be long enough for a second wrap.
+      const gap = prev.failures > 0 || prev.restored;
+      const flags = gap ? d.flags : d.flags.filter((f) => f !== 'gap_lower_bound');
+      if (d.outcome === 'reset') {
+        status.push({ source: 'rapl', ok: false, reason: `${zone.device}: counter went back from ${prev.uj} to ${uj} (reset); only the energy since the reset is counted`, fix: '' });
+      }
+      if (prev.failures > 0) {
+        flags.push('catch_up');
+        status.push({ source: 'rapl', ok: true, reason: `${zone.device}: readable again after ${prev.failures} failed reads; the delta since the last good read (${seconds.toFixed(3)} s) is counted in this interval`, fix: '' });
+      }
+      if (prev.restored) flags.push('gap_recovered');
+      const reading: EnergyReading = { domain: zone.domain, device: zone.device, source: Source.SOURCE_RAPL, quality: Quality.QUALITY_COUNTER, joules: microjoulesToJoules(d.delta), flags };
+      if (prev.atUs < ctx.startUs) reading.spanStartUs = prev.atUs;
+      energy.push(reading);
     }
+    this.everRead = true;
     return { energy, status };
   }
+
+  private everRead = false;
 }

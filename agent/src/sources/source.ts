@@ -29,7 +29,21 @@ export interface ProbeResult {
   fix?: string;
   /** True when this source's figures are estimates, not measurements. */
   estimate?: boolean;
+  /** Per-device state where devices differ (RAPL zones): readable or not, and the fix. */
+  devicesState?: { device: string; ok: boolean; reason: string; fix?: string }[];
 }
+
+/**
+ * Where a cumulative counter stood at its last good read: the raw value in the
+ * counter's own unit (decimal, as counters exceed 2^53) and when it was read.
+ * Persisted by the agent so a restart on the same boot loses no energy.
+ */
+export interface CounterPosition {
+  value: string;
+  atUs: number;
+}
+
+export type CounterPositions = Record<string, CounterPosition>;
 
 export interface EnergySource {
   readonly name: string;
@@ -40,6 +54,13 @@ export interface EnergySource {
    * and may return no energy.
    */
   read(ctx: SampleContext): Promise<SourceReading>;
+  /** Last good counter positions by device (counter sources only). */
+  counterPositions?(): CounterPositions;
+  /**
+   * Seeds the baselines from positions persisted on this same boot: the next
+   * read counts from them (flag `gap_recovered`) instead of re-baselining.
+   */
+  restoreCounterPositions?(p: CounterPositions): void;
   close?(): Promise<void>;
 }
 

@@ -92,4 +92,6 @@ export interface AttributionResult {
   hostWallJoules: number | undefined;
   /** Report-level notes: "duplicate_process:<pid>/<start>", "duplicate_reading:<domain>/<device>". */
   flags: string[];
+  /** The agent instance (Hello.instance_id) whose report this is; set by ingest, stored with the interval. */
+  instanceId?: string;
 }

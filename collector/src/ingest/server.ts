@@ -13,12 +13,15 @@ import { attribute, type AttributionContext } from '../attribution/attribute.ts'
 import type { AttributionResult } from '../attribution/types.ts';
 import type { Sink } from '../storage/sink.ts';
 import { GroupWriter } from './group-writer.ts';
-import { DEFAULT_LIMITS, validateReport, type IngestLimits } from './validate.ts';
+import { DEFAULT_LIMITS, screenReadings, validateReport, type IngestLimits } from './validate.ts';
+import { addQuarantined, withoutQuarantined } from './quarantine.ts';
 
 export interface IngestCounters {
   reportsAccepted: number;
   /** Reports rejected, by Rejection code. */
   reportsRejected: Record<string, number>;
+  /** Readings quarantined (stored apart, flagged, joules unattributed) in reports otherwise stored, by code. */
+  readingsQuarantined?: Record<string, number>;
   /** Streams closed by the collector, by reason ("wrong_host", "storage", ...). */
   streamsRefused: Record<string, number>;
   writeFailures: number;
@@ -70,7 +73,7 @@ export function peerCertificateIdentity(call: IngestCall): string[] {
 }
 
 export function createIngestHandler(opts: IngestOptions) {
-  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, streamsRefused: {}, writeFailures: 0, streamsOpen: 0 };
+  const counters: IngestCounters = { reportsAccepted: 0, reportsRejected: {}, readingsQuarantined: {}, streamsRefused: {}, writeFailures: 0, streamsOpen: 0 };
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const log = opts.log ?? ((m: string) => console.error(m));
   const now = opts.now ?? (() => Date.now() * 1000);
@@ -87,6 +90,7 @@ export function createIngestHandler(opts: IngestOptions) {
     counters.streamsOpen++;
     const names = opts.identityOf?.(call);
     let host: string | undefined;
+    let instanceId = '';
     let lastSeq = 0;
     const queue: Report[] = [];
     let processing = false;
@@ -133,8 +137,36 @@ export function createIngestHandler(opts: IngestOptions) {
               reject(rejected, seq, host, bad.code, bad.message);
               continue;
             }
+            // One agent per host: an interval another instance already stored is refused, never added.
+            if (instanceId && opts.sink.otherInstanceOverlapping) {
+              let other;
+              try {
+                // The window reaches one interval back: the incumbent's previous interval is
+                // committed by now on whichever collector took it, so the verdict does not
+                // hang on which of two collectors commits first.
+                const startUs = Number(r.startUs);
+                const endUs = Number(r.endUs);
+                other = await opts.sink.otherInstanceOverlapping(host!, instanceId, startUs - (endUs - startUs), endUs);
+              } catch (err) {
+                counters.writeFailures++;
+                fail(grpc.status.UNAVAILABLE, 'storage', `storage unavailable (${opts.sink.name}: ${(err as Error).message}) checking report ${seq}; nothing acknowledged, the agent keeps its reports`);
+                return;
+              }
+              if (other) {
+                reject(rejected, seq, host, 'duplicate_agent', `interval ${r.startUs}..${r.endUs} of host "${r.host}" overlaps (or directly follows) ${other.startUs}..${other.endUs}, stored by agent instance ${other.instanceId}; this one is ${instanceId}: two agents for one host (stop one, or give each its own --host)`);
+                continue;
+              }
+            }
+            const quarantined = screenReadings(r, limits);
+            for (const q of quarantined) {
+              const byCode = (counters.readingsQuarantined ??= {});
+              byCode[q.code] = (byCode[q.code] ?? 0) + 1;
+              log(`ingest: quarantined a reading of report ${seq} from ${host}: ${q.code}: ${q.message}; the rest of the report is stored`);
+            }
             try {
-              results.push(attribute(r, opts.context?.(r)));
+              const clean = withoutQuarantined(r, quarantined);
+              const result = addQuarantined(attribute(clean, opts.context?.(clean)), r, quarantined);
+              results.push(instanceId ? { ...result, instanceId } : result);
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
               fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);
@@ -177,6 +209,7 @@ export function createIngestHandler(opts: IngestOptions) {
           return fail(grpc.status.PERMISSION_DENIED, 'wrong_host', `wrong_host: the client certificate is for ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no host name'}, not "${h.host}"`);
         }
         host = h.host;
+        instanceId = h.instanceId ?? '';
         lastSeq = Math.max(Number(h.resumeSeq ?? 1) - 1, 0);
         opts.sink.upsertHost({ host: h.host, agentVersion: h.agentVersion ?? '', inventory: h.inventory ?? {}, seenUs: now() }).catch((err) => log(`ingest: cannot store host ${h.host}: ${(err as Error).message}`));
         // Echo what the agent says is settled: tells it the stream is accepted.

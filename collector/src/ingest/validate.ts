@@ -24,7 +24,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxProcesses: 100_000,
 };
 
-export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'seq_regression' | 'too_large' | 'wrong_host' | 'bad_identity' | 'invalid_field' | 'invalid_time';
+export type RejectCode = 'invalid_energy' | 'implausible_power' | 'bad_interval' | 'clock_skew' | 'seq_regression' | 'too_large' | 'wrong_host' | 'bad_identity' | 'invalid_field' | 'invalid_time' | 'duplicate_agent';
 
 export interface Invalid {
   code: RejectCode;
@@ -49,18 +49,7 @@ export function validateReport(r: Report, nowUs: number, limits: IngestLimits = 
   // Strings, counts and times against the shared limits (proto/src/limits.ts).
   const field = checkReportFields(r);
   if (field) return { code: field.code, message: field.message };
-  // Two readings of one (domain, device) would overwrite each other in storage.
-  const seen = new Set<string>();
-  for (const [i, e] of (r.energy ?? []).entries()) {
-    const key = `${domainName(e.domain)}/${e.device ?? ''}`;
-    if (seen.has(key)) return { code: 'invalid_energy', message: `energy[${i}] repeats ${key}` };
-    seen.add(key);
-    const j = e.joules ?? 0;
-    if (!Number.isFinite(j) || j < 0) return { code: 'invalid_energy', message: `energy[${i}] (${domainName(e.domain)} ${e.device}) has joules ${j}` };
-    const domain = domainName(e.domain);
-    const maxW = limits.maxWatts[domain] ?? limits.maxWatts.unspecified ?? Infinity;
-    if (j / seconds > maxW) return { code: 'implausible_power', message: `energy[${i}] (${domain} ${e.device}) averages ${(j / seconds).toFixed(1)} W, above the ${maxW} W bound` };
-  }
+  // Readings are screened one by one (screenReadings): a bad one is quarantined, not the report.
   const procs = r.processes ?? [];
   if (procs.length > limits.maxProcesses) return { code: 'too_large', message: `${procs.length} processes, above ${limits.maxProcesses}` };
   for (const [i, p] of procs.entries()) {
@@ -71,4 +60,37 @@ export function validateReport(r: Report, nowUs: number, limits: IngestLimits = 
     if (v !== undefined && v !== null && (!Number.isFinite(v) || v < 0)) return { code: 'invalid_energy', message: `${k} is ${v}` };
   }
   return undefined;
+}
+
+/** A reading kept out of attribution: stored apart, flagged, its joules unattributed. */
+export interface QuarantinedReading {
+  index: number;
+  code: 'invalid_energy' | 'implausible_power';
+  message: string;
+}
+
+/**
+ * Screens each energy reading of a report whose identity and interval passed
+ * validateReport. Plausibility is judged over the reading's own span: a
+ * counter read again after a gap (span_start_us) carries the gap's energy.
+ * A repeated (domain, device) is left to attribution, which keeps one and notes it.
+ */
+export function screenReadings(r: Report, limits: IngestLimits = DEFAULT_LIMITS): QuarantinedReading[] {
+  const start = Number(r.startUs ?? 0);
+  const end = Number(r.endUs ?? 0);
+  const out: QuarantinedReading[] = [];
+  for (const [i, e] of (r.energy ?? []).entries()) {
+    const domain = domainName(e.domain);
+    const j = e.joules ?? 0;
+    if (!Number.isFinite(j) || j < 0) {
+      out.push({ index: i, code: 'invalid_energy', message: `energy[${i}] (${domain} ${e.device}) has joules ${j}` });
+      continue;
+    }
+    const spanStart = Number(e.spanStartUs ?? 0);
+    const from = spanStart > 0 && spanStart < start ? spanStart : start;
+    const seconds = (end - from) / 1e6;
+    const maxW = limits.maxWatts[domain] ?? limits.maxWatts.unspecified ?? Infinity;
+    if (j / seconds > maxW) out.push({ index: i, code: 'implausible_power', message: `energy[${i}] (${domain} ${e.device}) averages ${(j / seconds).toFixed(1)} W, above the ${maxW} W bound` });
+  }
+  return out;
 }

@@ -34,7 +34,7 @@ export const SCHEMAS: Omit<ISchemaOptions, 'database'>[] = [
   {
     measurement: MEASUREMENTS.hostInterval,
     tags: ['host'],
-    fields: { seq: INTEGER, end_us: INTEGER, interval_s: FLOAT, software_j: FLOAT, wall_j: FLOAT, wall_software_ratio: FLOAT },
+    fields: { seq: INTEGER, end_us: INTEGER, interval_s: FLOAT, software_j: FLOAT, wall_j: FLOAT, wall_software_ratio: FLOAT, instance: STRING },
   },
   {
     measurement: MEASUREMENTS.unattributed,
@@ -163,6 +163,7 @@ export function resultToPoints(r: AttributionResult): IPoint[] {
     software_j: r.hostSoftwareJoules,
     wall_j: r.hostWallJoules,
     wall_software_ratio: r.hostWallJoules !== undefined && r.hostSoftwareJoules > 0 ? r.hostWallJoules / r.hostSoftwareJoules : undefined,
+    instance: r.instanceId || undefined,
   });
   for (const m of r.measured) {
     push(MEASUREMENTS.hostEnergy, { host: r.host, domain: m.domain, device: m.device, source: m.source, quality: m.quality }, {

@@ -25,7 +25,7 @@ import {
 import type { CarbonResult } from '../carbon/compute.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
+import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
 
 export interface InfluxConfig {
   /** e.g. http://127.0.0.1:8086 (https works too). */
@@ -153,6 +153,17 @@ export class InfluxStore implements Sink, Store {
   async write(results: AttributionResult[]): Promise<void> {
     const points = results.flatMap(resultToPoints);
     await this.batcher.add(points);
+  }
+
+  async otherInstanceOverlapping(host: string, instanceId: string, fromUs: number, toUs: number): Promise<StoredInstance | undefined> {
+    // Queued points are not visible to a query yet: send them first.
+    await this.batcher.flush();
+    const rows = await this.statement(
+      `SELECT "end_us", "instance" FROM ${this.from(M.hostInterval)} WHERE "host" = ${quoteString(host)} AND ${timeRange(fromUs - MAX_INTERVAL_US, toUs)} ` +
+        `AND "end_us" > ${int(fromUs)} AND "instance" != '' AND "instance" != ${quoteString(instanceId)} LIMIT 1`,
+    );
+    const r = rows[0];
+    return r ? { instanceId: String(r.instance), startUs: Number(r.time), endUs: Number(r.end_us) } : undefined;
   }
 
   async upsertHost(h: HostRecord): Promise<void> {

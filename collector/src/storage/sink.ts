@@ -109,8 +109,23 @@ export interface JobCarbonTotals {
   sources: string[];
 }
 
+/** An interval stored for a host by one agent instance. */
+export interface StoredInstance {
+  instanceId: string;
+  startUs: number;
+  endUs: number;
+}
+
+/** The longest interval ingest accepts (DEFAULT_LIMITS.maxIntervalS): how far back an overlapping start can lie. */
+export const MAX_INTERVAL_US = 3600e6;
+
 export interface Sink {
   readonly name: string;
+  /**
+   * An interval stored for `host` by another agent instance that overlaps
+   * [fromUs, toUs), if any. Read from the store, so every collector sees it.
+   */
+  otherInstanceOverlapping?(host: string, instanceId: string, fromUs: number, toUs: number): Promise<StoredInstance | undefined>;
   /** Resolves only once every result is durably stored. */
   write(results: AttributionResult[]): Promise<void>;
   upsertHost(h: HostRecord): Promise<void>;

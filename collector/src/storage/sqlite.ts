@@ -10,7 +10,7 @@ import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
+import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -98,6 +98,13 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (host, start_us));
   CREATE INDEX host_carbon_provisional ON host_carbon (provisional, end_us);
   `,
+  // 4: which agent instance stored each interval, so any
+  // collector can refuse a second agent for a host (docs/RELIABILITY.md).
+  `
+  CREATE TABLE IF NOT EXISTS report_instance (
+    host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, instance_id TEXT NOT NULL,
+    PRIMARY KEY (host, start_us));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -137,7 +144,15 @@ export class SqliteStore implements Sink, Store {
         agent_version = excluded.agent_version, inventory = excluded.inventory,
         last_seen_us = max(hosts.last_seen_us, excluded.last_seen_us)`),
       touchHost: p('UPDATE hosts SET last_seen_us = max(last_seen_us, ?) WHERE host = ?'),
+      reportInstance: p('INSERT OR REPLACE INTO report_instance VALUES (?, ?, ?, ?)'),
+      otherInstance: p(`SELECT instance_id, start_us, end_us FROM report_instance
+        WHERE host = ? AND start_us >= ? AND start_us < ? AND end_us > ? AND instance_id != ? AND instance_id != '' ORDER BY start_us LIMIT 1`),
     };
+  }
+
+  async otherInstanceOverlapping(host: string, instanceId: string, fromUs: number, toUs: number): Promise<StoredInstance | undefined> {
+    const row = this.stmts.otherInstance!.get(host, fromUs - MAX_INTERVAL_US, toUs, fromUs, instanceId) as { instance_id: string; start_us: number; end_us: number } | undefined;
+    return row ? { instanceId: row.instance_id, startUs: row.start_us, endUs: row.end_us } : undefined;
   }
 
   async write(results: AttributionResult[]): Promise<void> {
@@ -147,6 +162,7 @@ export class SqliteStore implements Sink, Store {
       for (const r of results) {
         const base = [r.host, r.startUs, r.endUs] as const;
         s.report!.run(r.host, r.startUs, r.endUs, r.seq, r.hostSoftwareJoules, r.hostWallJoules ?? null);
+        if (r.instanceId) s.reportInstance!.run(r.host, r.startUs, r.endUs, r.instanceId);
         for (const m of r.measured) s.hostEnergy!.run(...base, m.domain, m.device, m.source, m.quality, m.joules, m.flags.join(','));
         for (const j of r.jobShares) s.jobEnergy!.run(...base, j.jobId, j.domain, j.device, j.component, j.modality, j.joules, j.method, j.flags.join(','));
         for (const p of r.processShares) s.processEnergy!.run(...base, p.pid, p.startTimeUs, p.jobId, p.domain, p.device, p.modality, p.joules, p.method);

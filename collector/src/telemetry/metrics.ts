@@ -30,6 +30,9 @@ export function createSelfTelemetry(ingest: () => IngestCounters | undefined, en
   meter.createObservableCounter('wattprint_ingest_reports_rejected', { description: 'Reports rejected, by reason code' }).addCallback((r) => {
     for (const [code, n] of Object.entries(ingest()?.reportsRejected ?? {})) r.observe(n, { code });
   });
+  meter.createObservableCounter('wattprint_ingest_readings_quarantined', { description: 'Readings stored apart (flagged, joules unattributed) in otherwise stored reports, by reason code' }).addCallback((r) => {
+    for (const [code, n] of Object.entries(ingest()?.readingsQuarantined ?? {})) r.observe(n, { code });
+  });
   meter.createObservableCounter('wattprint_ingest_write_failures', { description: 'Storage writes that failed (reports left unacknowledged)' }).addCallback((r) => {
     const c = ingest();
     if (c) r.observe(c.writeFailures);

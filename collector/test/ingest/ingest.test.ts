@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import * as grpc from '@grpc/grpc-js';
 import { Domain, IngestService, Quality, Source, type CollectorMessage, type Report } from '@wattprint/proto';
 import { startIngestServer, certificateHostNames, type IngestServer } from '../../src/ingest/server.ts';
-import { DEFAULT_LIMITS, validateReport } from '../../src/ingest/validate.ts';
+import { DEFAULT_LIMITS, screenReadings, validateReport } from '../../src/ingest/validate.ts';
 import { SqliteStore } from '../../src/storage/sqlite.ts';
 import type { AttributionResult } from '../../src/attribution/types.ts';
 
@@ -32,12 +32,26 @@ function report(seq: number, over: Partial<Report> = {}): Report {
   };
 }
 
-test('validateReport: each kind of bad report gets its code and says where', () => {
+test('screenReadings: a bad reading is named by its code and place; a gap reading is judged over its span', () => {
   const cases: [string, Report, string, RegExp][] = [
     ['NaN joules', report(1, { energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'package-0', joules: NaN }] }), 'invalid_energy', /energy\[0\] \(package package-0\) has joules NaN/],
     ['negative joules', report(1, { energy: [{ domain: Domain.DOMAIN_DRAM, device: 'd', joules: -1 }] }), 'invalid_energy', /joules -1/],
     ['3 kW package', report(1, { energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'package-0', joules: 3000 }] }), 'implausible_power', /averages 3000\.0 W, above the 2000 W bound/],
-    ['same zone twice', report(1, { energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'p', joules: 1 }, { domain: Domain.DOMAIN_PACKAGE, device: 'p', joules: 1 }] }), 'invalid_energy', /energy\[1\] repeats package\/p/],
+  ];
+  for (const [name, r, code, message] of cases) {
+    const q = screenReadings(r, DEFAULT_LIMITS);
+    assert.equal(q.length, 1, name);
+    assert.equal(q[0]!.code, code, name);
+    assert.match(q[0]!.message, message, name);
+    assert.equal(validateReport(r, NOW, DEFAULT_LIMITS), undefined, `${name}: the report itself stands`);
+  }
+  // 3000 J over a 1 s interval but a 3 s span (read again after failed reads): 1000 W, plausible.
+  const r = report(1);
+  assert.deepEqual(screenReadings({ ...r, energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'package-0', joules: 3000, spanStartUs: Number(r.startUs) - 2_000_000 }] }), []);
+});
+
+test('validateReport: each kind of broken report gets its code and says where', () => {
+  const cases: [string, Report, string, RegExp][] = [
     ['empty interval', report(1, { endUs: NOW - 100_000_000 + 1_000_000 }), 'bad_interval', /lasts 0s/],
     ['two-hour interval', report(1, { startUs: NOW - 7200e6, endUs: NOW }), 'bad_interval', /lasts 7200s/],
     ['clock ahead', report(1, { startUs: NOW + 600e6, endUs: NOW + 601e6 }), 'clock_skew', /601\.0s in the collector's future \(bound 300s\)/],
@@ -122,18 +136,52 @@ test('bad reports are rejected by seq with a code and a counter; the stream stay
   const c = open(srv.port);
   c.call.write({ hello: { host: 'h1', resumeSeq: 1 } });
   c.call.write({ report: report(1) });
-  c.call.write({ report: report(2, { energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'package-0', joules: -5 }] }) });
+  c.call.write({ report: report(2, { startUs: 0, endUs: 0 }) });
   c.call.write({ report: report(3, { host: 'someone-else' }) });
   c.call.write({ report: report(2) }); // seq going back
   c.call.write({ report: report(4) });
   await c.until('ack 4', () => c.acks.some((a) => Number(a?.seq) === 4));
   const rejected = c.acks.flatMap((a) => a?.rejected ?? []).map((r) => `${r.seq}:${r.code}`);
-  assert.deepEqual(rejected, ['2:invalid_energy', '3:wrong_host', '2:seq_regression']);
-  assert.equal(srv.counters.reportsRejected.invalid_energy, 1);
+  assert.deepEqual(rejected, ['2:bad_interval', '3:wrong_host', '2:seq_regression']);
+  assert.equal(srv.counters.reportsRejected.bad_interval, 1);
   assert.equal(srv.counters.reportsRejected.wrong_host, 1);
   assert.equal(srv.counters.reportsRejected.seq_regression, 1);
   assert.equal((await store.hostEnergy('h1'))[0]!.joules, 101 + 104);
   assert.equal(c.status(), undefined, 'the stream is still open');
+  c.close();
+});
+
+test('one GPU reading at 3,400 W is quarantined, not the report: the other readings, processes and progress are stored', async () => {
+  const db = tmpDb();
+  const store = new SqliteStore(db);
+  const srv = await serve(store);
+  const c = open(srv.port);
+  c.call.write({ hello: { host: 'h1', resumeSeq: 1 } });
+  const gpu = (device: string, joules: number) => ({ domain: Domain.DOMAIN_GPU, device, source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules, flags: [] });
+  c.call.write({
+    report: report(1, {
+      energy: [...report(1).energy!, gpu('GPU-a', 3400), gpu('GPU-b', 250)],
+      processes: [{ pid: 10, startTimeUs: 5, cpuSeconds: 1, jobId: 'j1' }],
+      gpuProcesses: [{ gpuUuid: 'GPU-b', pid: 10, gpuMemoryBytes: 1 }, { gpuUuid: 'GPU-a', pid: 10, gpuMemoryBytes: 1 }],
+      progress: [{ jobId: 'j1', examples: 1000 }],
+    }),
+  });
+  await c.until('ack 1', () => Number(c.acks.at(-1)?.seq) === 1);
+  assert.deepEqual(c.acks.flatMap((a) => a?.rejected ?? []), [], 'nothing rejected');
+  assert.equal(srv.counters.readingsQuarantined?.implausible_power, 1);
+  assert.ok(srv.log.some((l) => /quarantined a reading of report 1 from h1: implausible_power: energy\[1\] \(gpu GPU-a\) averages 3400\.0 W/.test(l)));
+  const conn = new DatabaseSync(db, { readOnly: true });
+  try {
+    const rows = conn.prepare('SELECT device, joules, flags FROM host_energy ORDER BY device').all() as { device: string; joules: number; flags: string }[];
+    assert.deepEqual(rows.map((r) => [r.device, r.joules, r.flags]), [['GPU-a', 3400, 'implausible_power,quarantined'], ['GPU-b', 250, ''], ['package-0', 101, '']]);
+    const un = conn.prepare("SELECT device, reason, joules FROM unattributed WHERE device = 'GPU-a'").all() as { device: string; reason: string; joules: number }[];
+    assert.deepEqual(un.map((u) => [u.reason, u.joules]), [['implausible', 3400]], 'the glitch is unattributed under its reason');
+  } finally {
+    conn.close();
+  }
+  const job = await store.jobTotals('j1');
+  assert.equal(job?.examples, 1000, 'progress kept');
+  assert.ok(job!.softwareJoules >= 250 && job!.softwareJoules < 3400, `the job has GPU-b and its CPU share, not the glitch (${job!.softwareJoules})`);
   c.close();
 });
 
