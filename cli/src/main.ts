@@ -14,6 +14,7 @@ import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
+import { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } from './influx-options.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -116,9 +117,13 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   },
 
   async collector(args) {
-    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
+    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
+                           [--db FILE | --influx URL [--influx-password-file FILE] [--influx-* ...]]
                            [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
                            [--tokens FILE] [--idle-policy share|unattributed] [--baselines FILE]
+
+  --db FILE             the embedded SQLite store, for one machine (default $WATTPRINT_STATE_DIR/collector.db)
+${INFLUX_HELP}
 
   --tokens FILE         bearer tokens with scopes (read, jobs:write, admin) as JSON; without it the API is open
   --idle-policy P       idle CPU power: "share" among the jobs that ran (default) or "unattributed"
@@ -127,7 +132,14 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
                         default: the embedded static yearly dataset, no network
   --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, ...INFLUX_OPTIONS }, help);
+    let influx;
+    try {
+      influx = influxConfig(v);
+    } catch (err) {
+      if (err instanceof InfluxOptionError) throw new UsageError(err.message);
+      throw err;
+    }
     const idle = v['idle-policy'] as string | undefined;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
@@ -144,6 +156,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       tokensFile: v.tokens as string | undefined,
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
       baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
+      influx,
     });
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));

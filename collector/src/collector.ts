@@ -10,6 +10,7 @@ import { CarbonPipeline } from './carbon/pipeline.ts';
 import { carbonSummary } from './carbon/records.ts';
 import { peerCertificateIdentity, startIngestServer, type IngestServer } from './ingest/server.ts';
 import { InfluxStore, type InfluxConfig } from './storage/influx.ts';
+import { connectInfluxStore, influxFlagValue, type InfluxConnection } from './storage/influx-connect.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { JobRegistryStore } from './jobs/registry.ts';
@@ -88,7 +89,17 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   if (!cfg.tls && !cfg.plaintext) throw new Error('collector: set TLS files (ca, cert, key) or, for loopback and trusted networks only, plaintext');
   // A bad carbon config stops the start, before anything listens.
   const stage = buildCarbonStage(carbonSection(cfg), { log });
-  const store: Sink & Store = cfg.influx ? await InfluxStore.open({ log, ...cfg.influx }) : new SqliteStore(cfg.dbPath);
+  // InfluxDB may come up after us (systemd ordering is no guarantee): an
+  // unreachable server keeps the collector starting with /readyz false.
+  let influxConnection: InfluxConnection | undefined;
+  let store: Sink & Store;
+  if (cfg.influx) {
+    const influx = InfluxStore.create({ log, ...cfg.influx });
+    influxConnection = await connectInfluxStore(influx, influxFlagValue(cfg.influx), log);
+    store = influx;
+  } else {
+    store = new SqliteStore(cfg.dbPath);
+  }
   const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c), store, log });
   const creds = cfg.tls
     ? grpc.ServerCredentials.createSsl(fs.readFileSync(cfg.tls.ca), [{ private_key: fs.readFileSync(cfg.tls.key), cert_chain: fs.readFileSync(cfg.tls.cert) }], true)
@@ -147,7 +158,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       return undefined;
     }
   };
-  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host) });
+  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host), ready: () => influxConnection?.ready() ?? true });
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;
@@ -163,6 +174,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     grpcPort: ingest.port,
     httpPort,
     async stop() {
+      influxConnection?.stop();
       await alerts?.stop();
       await api.close();
       await ingest.stop();

@@ -104,10 +104,47 @@ export class InfluxStore implements Sink, Store {
   /** Connects (a /ping), and when manageSchema is on creates the database, RPs and CQs. */
   static async open(cfg: InfluxConfig): Promise<InfluxStore> {
     const store = new InfluxStore(cfg);
-    const [ping] = await store.client.ping(cfg.requestTimeoutMs ?? 10_000);
-    if (!ping?.online) throw new Error(`influx: no answer from ${cfg.url}/ping: is InfluxDB running there?`);
-    if (cfg.manageSchema !== false) await store.ensureSchema();
+    await store.connect();
     return store;
+  }
+
+  /**
+   * A store that has not talked to InfluxDB yet: a daemon creates it, then
+   * calls connect() until it succeeds (writes meanwhile wait in the batcher).
+   */
+  static create(cfg: InfluxConfig): InfluxStore {
+    return new InfluxStore(cfg);
+  }
+
+  /**
+   * One attempt: /ping, then the schema (manageSchema) or a check that the
+   * database exists. Errors carry `retryable` (unreachable, 5xx) or not
+   * (credentials, missing database).
+   */
+  async connect(): Promise<void> {
+    const [ping] = await this.client.ping(this.cfg.requestTimeoutMs ?? 10_000);
+    if (!ping?.online) {
+      const err = new Error(`influx: no answer from ${this.cfg.url}/ping: is InfluxDB running there?`) as Error & { retryable: boolean; unreachable: boolean };
+      err.retryable = true;
+      err.unreachable = true;
+      throw err;
+    }
+    if (this.cfg.manageSchema !== false) return this.ensureSchema();
+    // Without schema management the database must exist: a write would answer 404 on every batch.
+    let names: string[];
+    try {
+      names = (await this.statement('SHOW DATABASES')).map((r) => str(r.name));
+    } catch (err) {
+      // Non-admin users may not list databases; the first write tells then.
+      if (/requires admin privilege|not authorized/.test((err as Error).message)) return;
+      throw err;
+    }
+    if (!names.includes(this.database)) {
+      const err = new Error(`influx: database "${this.database}" does not exist on ${this.cfg.url}`) as Error & { retryable: boolean; missingDatabase: boolean };
+      err.retryable = false;
+      err.missingDatabase = true;
+      throw err;
+    }
   }
 
   stats(): InfluxStats {
@@ -199,7 +236,7 @@ export class InfluxStore implements Sink, Store {
   /** Runs statements in one request; rows carry time (µs), group-by tags and columns. */
   private async select(statements: string[]): Promise<Row[][]> {
     if (statements.length === 0) return [];
-    let raw: { results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[]; error?: string };
+    let raw: { results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values?: unknown[][] }[] }[]; error?: string };
     try {
       raw = await this.client.queryRaw(statements.join('; '), { precision: PRECISION, method: 'POST', database: this.database });
     } catch (err) {
@@ -211,7 +248,7 @@ export class InfluxStore implements Sink, Store {
       if (res?.error) throw new Error(`influx query on ${this.where()}: ${res.error} (in: ${s})`);
       const rows: Row[] = [];
       for (const series of res?.series ?? []) {
-        for (const v of series.values) {
+        for (const v of series.values ?? []) {
           const row: Record<string, unknown> = { ...(series.tags ?? {}) };
           series.columns.forEach((c, k) => (row[c] = v[k]));
           rows.push(row as Row);
