@@ -14,6 +14,7 @@ import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
+import { runDeadLetters } from './dead-letters.ts';
 import { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } from './influx-options.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
@@ -26,6 +27,7 @@ Commands:
   report       energy and carbon of jobs, grouped by labels, with fits and phase comparisons
   probe        list the measurement sources found on this host, and the missing ones
   sample       print wire Reports as JSON, one per interval
+  dead-letters list the points InfluxDB refused for good, or --replay them
 
 Run "wattprint <command> --help" for a command's options.`;
 
@@ -211,6 +213,8 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
   },
 
   report: (args) => runReport(args, stateDir()),
+
+  'dead-letters': (args) => runDeadLetters(args, (m) => new UsageError(m)),
 
   async probe(args) {
     const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc] [--config AGENT_CONFIG]

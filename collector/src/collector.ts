@@ -10,6 +10,7 @@ import { CarbonPipeline } from './carbon/pipeline.ts';
 import { carbonSummary } from './carbon/records.ts';
 import { peerCertificateIdentity, startIngestServer, type IngestServer } from './ingest/server.ts';
 import { InfluxStore, type InfluxConfig } from './storage/influx.ts';
+import { hasDeadLetters } from './storage/dead-letters.ts';
 import { connectInfluxStore, influxFlagValue, type InfluxConnection } from './storage/influx-connect.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
@@ -147,7 +148,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   carbon.start();
   const tokens = cfg.tokensFile ? loadTokens(cfg.tokensFile) : [];
   if (tokens.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(cfg.httpHost)) log(`collector: the HTTP API on ${cfg.httpHost} has no tokens configured: anyone who reaches it can read and register jobs`);
-  const telemetry = createSelfTelemetry(() => ingest.counters);
+  const telemetry = createSelfTelemetry(() => ingest.counters, () => (hasDeadLetters(store) ? { deadLettered: store.deadLettered() } : undefined));
   const carbonFor = async (job: JobTotals): Promise<CarbonSummary | undefined> => {
     try {
       const t = await store.jobCarbon(job.jobId);

@@ -11,6 +11,8 @@ import type { SelfTelemetry } from '../telemetry/metrics.ts';
 import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
 import type { BaselineEntry } from '../attribution/baseline.ts';
 import { webPlugin } from '../web/plugin.ts';
+import { deadLetterRoutes } from './dead-letters.ts';
+import { hasDeadLetters } from '../storage/dead-letters.ts';
 
 export interface ApiOptions {
   store: Store;
@@ -143,6 +145,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The built-in page (static files, no data: it reads this API with the user's token).
   await app.register(webPlugin);
+  deadLetterRoutes(app, guard('admin'), hasDeadLetters(opts.store) ? opts.store : undefined, (opts.store as { name?: string }).name ?? 'this');
 
   // Hosts
   const hostView = (h: Awaited<ReturnType<Store['listHosts']>>[number]) => ({

@@ -11,7 +11,7 @@ export interface SelfTelemetry {
   shutdown(): Promise<void>;
 }
 
-export function createSelfTelemetry(ingest: () => IngestCounters | undefined): SelfTelemetry {
+export function createSelfTelemetry(ingest: () => IngestCounters | undefined, storage?: () => { deadLettered: number } | undefined): SelfTelemetry {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ readers: [exporter] });
   const meter = provider.getMeter('wattprint-collector');
@@ -30,6 +30,10 @@ export function createSelfTelemetry(ingest: () => IngestCounters | undefined): S
   meter.createObservableGauge('wattprint_ingest_streams_open', { description: 'Agent streams currently open' }).addCallback((r) => {
     const c = ingest();
     if (c) r.observe(c.streamsOpen);
+  });
+  meter.createObservableCounter('wattprint_storage_dead_letters', { description: 'Points the store refused for good, kept as dead letters (GET /v1/admin/dead-letters)' }).addCallback((r) => {
+    const c = storage?.();
+    if (c) r.observe(c.deadLettered);
   });
   const requests = meter.createCounter('wattprint_http_requests', { description: 'HTTP API requests by route and status' });
 
