@@ -16,6 +16,8 @@ import { renderJobReport } from './format.ts';
 import { listenSocket, socketCandidates, userSocket } from '@wattprint/agent/local/discovery.ts';
 import { runReport } from './report.ts';
 import { runRegistrations, RegistrationsUsageError } from './registrations.ts';
+import { runDeadLetters } from './dead-letters.ts';
+import { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } from './influx-options.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -28,6 +30,7 @@ Commands:
   registrations  list or remove process registrations (host + pid -> job)
   probe        list the measurement sources found on this host, and the missing ones
   sample       print wire Reports as JSON, one per interval
+  dead-letters list the points InfluxDB refused for good, or --replay them
 
 Run "wattprint <command> --help" for a command's options.`;
 
@@ -122,9 +125,13 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   },
 
   async collector(args) {
-    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
+    const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
+                           [--db FILE | --influx URL [--influx-password-file FILE] [--influx-* ...]]
                            [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
                            [--tokens FILE] [--idle-policy share|unattributed] [--baselines FILE]
+
+  --db FILE             the embedded SQLite store, for one machine (default $WATTPRINT_STATE_DIR/collector.db)
+${INFLUX_HELP}
 
   --tokens FILE         bearer tokens with scopes (read, jobs:write, admin) as JSON; without it the API is open
   --idle-policy P       idle CPU power: "share" among the jobs that ran (default) or "unattributed"
@@ -134,7 +141,14 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
                         default: the embedded static yearly dataset, no network
   --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts
   --metrics-job-retention S  a finished job's series leave /metrics S seconds after its last interval (default 900)`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' } }, help);
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' }, ...INFLUX_OPTIONS }, help);
+    let influx;
+    try {
+      influx = influxConfig(v);
+    } catch (err) {
+      if (err instanceof InfluxOptionError) throw new UsageError(err.message);
+      throw err;
+    }
     const idle = v['idle-policy'] as string | undefined;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
@@ -152,6 +166,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
       baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
       metricsJobRetentionS: num(v['metrics-job-retention'], 'metrics-job-retention', 1, 30 * 86400),
+      influx,
     });
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
@@ -220,6 +235,7 @@ agent and the embedded store run in-process.`;
       throw err;
     }
   },
+  'dead-letters': (args) => runDeadLetters(args, (m) => new UsageError(m)),
 
   async probe(args) {
     const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc] [--config AGENT_CONFIG]

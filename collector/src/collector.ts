@@ -10,6 +10,8 @@ import { CarbonPipeline } from './carbon/pipeline.ts';
 import { carbonSummary } from './carbon/records.ts';
 import { peerCertificateIdentity, startIngestServer, type IngestServer } from './ingest/server.ts';
 import { InfluxStore, type InfluxConfig } from './storage/influx.ts';
+import { hasDeadLetters } from './storage/dead-letters.ts';
+import { connectInfluxStore, influxFlagValue, type InfluxConnection } from './storage/influx-connect.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { JobRegistryStore } from './jobs/registry.ts';
@@ -93,7 +95,17 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   if (!cfg.tls && !cfg.plaintext) throw new Error('collector: set TLS files (ca, cert, key) or, for loopback and trusted networks only, plaintext');
   // A bad carbon config stops the start, before anything listens.
   const stage = buildCarbonStage(carbonSection(cfg), { log });
-  const store: Sink & Store = cfg.influx ? await InfluxStore.open({ log, ...cfg.influx }) : new SqliteStore(cfg.dbPath);
+  // InfluxDB may come up after us (systemd ordering is no guarantee): an
+  // unreachable server keeps the collector starting with /readyz false.
+  let influxConnection: InfluxConnection | undefined;
+  let store: Sink & Store;
+  if (cfg.influx) {
+    const influx = InfluxStore.create({ log, ...cfg.influx });
+    influxConnection = await connectInfluxStore(influx, influxFlagValue(cfg.influx), log);
+    store = influx;
+  } else {
+    store = new SqliteStore(cfg.dbPath);
+  }
   const energyMetrics = new EnergyMetrics({ jobRetentionS: cfg.metricsJobRetentionS });
   const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c).then(() => energyMetrics.onCarbon(c)), store, log });
   const creds = cfg.tls
@@ -147,7 +159,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   carbon.start();
   const tokens = cfg.tokensFile ? loadTokens(cfg.tokensFile) : [];
   if (tokens.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(cfg.httpHost)) log(`collector: the HTTP API on ${cfg.httpHost} has no tokens configured: anyone who reaches it can read and register jobs`);
-  const telemetry = createSelfTelemetry(() => ingest.counters, energyMetrics);
+  const telemetry = createSelfTelemetry(() => ingest.counters, energyMetrics, () => (hasDeadLetters(store) ? { deadLettered: store.deadLettered() } : undefined));
   const carbonFor = async (job: JobTotals): Promise<CarbonSummary | undefined> => {
     try {
       const t = await store.jobCarbon(job.jobId, job.window);
@@ -159,7 +171,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     }
   };
   const allowedHosts = ['localhost', '127.0.0.1', '[::1]', cfg.httpHost.includes(':') ? `[${cfg.httpHost}]` : cfg.httpHost, ...(cfg.allowedHosts ?? [])];
-  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host), allowedHosts });
+  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host), allowedHosts, ready: () => influxConnection?.ready() ?? true });
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;
@@ -175,6 +187,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     grpcPort: ingest.port,
     httpPort,
     async stop() {
+      influxConnection?.stop();
       await alerts?.stop();
       await api.close();
       await ingest.stop();

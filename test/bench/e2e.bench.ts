@@ -51,8 +51,9 @@ async function pollUntil(port: number, db: string, q: string, seen: (values: unk
   }
 }
 
+/** The shipped command, as the systemd unit starts it (plaintext on loopback). */
 function startInfluxCollector(influxUrl: string, stateDir: string): Proc {
-  return nodeProcess([path.join(HERE, 'lib', 'influx-collector.ts'), '--influx-url', influxUrl, '--database', DB, '--state-dir', stateDir]);
+  return wattprint(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--influx', `${influxUrl}/${DB}`], { WATTPRINT_STATE_DIR: stateDir });
 }
 
 const dir = fs.mkdtempSync(path.join(memoryDir(), 'wp-bench-e2e-'));

@@ -12,6 +12,10 @@ import readline from 'node:readline';
 export interface InfluxdOptions {
   /** Turn on [http] auth-enabled and create this admin user. */
   admin?: { username: string; password: string };
+  /** HTTP port to bind (default: a free one). */
+  port?: number;
+  /** Extra lines for the [data] section, e.g. "max-values-per-tag = 1000". */
+  data?: string[];
 }
 
 export interface Influxd {
@@ -41,7 +45,7 @@ export function findInfluxd(): string {
   throw new Error('influxd not found (looked at $INFLUXD, /usr/bin/influxd, /usr/local/bin/influxd and PATH): install InfluxDB 1.x, e.g. `apt-get install -y influxdb`');
 }
 
-function config(dir: string, httpPort: number, auth: boolean): string {
+function config(dir: string, httpPort: number, auth: boolean, data: string[] = []): string {
   const d = (s: string) => JSON.stringify(path.join(dir, s));
   return `reporting-disabled = true
 bind-address = "127.0.0.1:0"
@@ -53,7 +57,7 @@ bind-address = "127.0.0.1:0"
   dir = ${d('data')}
   wal-dir = ${d('wal')}
   query-log-enabled = false
-
+${data.map((l) => `  ${l}\n`).join('')}
 [monitor]
   store-enabled = false
 
@@ -83,11 +87,11 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wattprint-influxd-'));
   const log: string[] = [];
   let child: ChildProcess | undefined;
-  let port = 0;
+  let port = opts.port ?? 0;
 
   const launch = async () => {
     const cfgFile = path.join(dir, 'influxdb.conf');
-    fs.writeFileSync(cfgFile, config(dir, port, opts.admin !== undefined));
+    fs.writeFileSync(cfgFile, config(dir, port, opts.admin !== undefined, opts.data));
     // INFLUXDB_* variables override the config file: keep them out.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')));
     const c = spawn(bin, ['run', '-config', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env });

@@ -13,6 +13,8 @@ import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
 import type { BaselineEntry } from '../attribution/baseline.ts';
 import { webPlugin } from '../web/plugin.ts';
 import { HOST_PATTERN, JOB_ID_PATTERN, LABEL_KEY_PATTERN, LIMITS, LimitError, MAX_TIME_US, MIN_TIME_US, checkTimeUs } from '@wattprint/proto';
+import { deadLetterRoutes } from './dead-letters.ts';
+import { hasDeadLetters } from '../storage/dead-letters.ts';
 
 export interface ApiOptions {
   store: Store;
@@ -176,6 +178,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The built-in page (static files, no data: it reads this API with the user's token).
   await app.register(webPlugin);
+  deadLetterRoutes(app, guard('admin'), hasDeadLetters(opts.store) ? opts.store : undefined, (opts.store as { name?: string }).name ?? 'this');
 
   // Hosts
   const hostView = (h: Awaited<ReturnType<Store['listHosts']>>[number]) => ({

@@ -354,19 +354,33 @@ export function quoteString(s: string): string {
 }
 
 /**
+ * Tags a rollup keeps: every tag of the measurement but `job`. The hourly
+ * policy lives forever, so it must not grow with the number of jobs (100k a
+ * month would add series without end); per-job figures live in the raw policy
+ * (docs/SCHEMA.md, "Cardinality"). A rollup of job_* is what jobs used, per host.
+ */
+export function rollupTags(measurement: string): string[] {
+  const schema = SCHEMAS.find((x) => x.measurement === measurement);
+  if (!schema) throw new Error(`no schema for measurement ${measurement}`);
+  return schema.tags.filter((t) => t !== 'job');
+}
+
+/**
  * Continuous queries: hourly sums into the hourly RP, recomputed over the last
  * 2 hours (RESAMPLE FOR) so reports replayed within that window are counted.
+ * GROUP BY names its tags (never `*`): a new tag cannot slip into the forever policy.
  */
 export function continuousQueries(database: string, plan: RetentionPlan): { name: string; statement: string }[] {
   const db = quoteIdent(database);
   return Object.entries(DOWNSAMPLED).map(([m, fields]) => {
     const name = `wp_${m}_1h`;
     const select = fields.map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`).join(', ');
+    const groupBy = ['time(1h)', ...rollupTags(m).map(quoteIdent)].join(', ');
     return {
       name,
       statement:
         `CREATE CONTINUOUS QUERY ${quoteIdent(name)} ON ${db} RESAMPLE EVERY 1h FOR 2h BEGIN ` +
-        `SELECT ${select} INTO ${db}.${quoteIdent(plan.hourly.name)}.${quoteIdent(m)} FROM ${db}.${quoteIdent(plan.raw.name)}.${quoteIdent(m)} GROUP BY time(1h), * END`,
+        `SELECT ${select} INTO ${db}.${quoteIdent(plan.hourly.name)}.${quoteIdent(m)} FROM ${db}.${quoteIdent(plan.raw.name)}.${quoteIdent(m)} GROUP BY ${groupBy} END`,
     };
   });
 }

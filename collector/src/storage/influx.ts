@@ -3,7 +3,9 @@
 // their v1 compatibility layer). The client neither batches nor retries in a
 // way we can rely on, so its pool is told not to retry or bench a host, and
 // Batcher does both. Schema: influx-schema.ts and docs/SCHEMA.md.
+import os from 'node:os';
 import { InfluxDB, type IPoint } from 'influx';
+import { isPermanentRefusal, refusalReason, type DeadLetter, type DeadLetterStore, type ReplayResult } from './dead-letters.ts';
 import type { AttributionResult } from '../attribution/types.ts';
 import { Batcher, DEFAULT_RETRY, type BatcherStats, type RetryPolicy } from './batcher.ts';
 import {
@@ -53,6 +55,8 @@ export interface InfluxConfig {
 export interface InfluxStats extends BatcherStats {
   /** Points InfluxDB dropped as older than the retention policy (a replay of expired data). */
   droppedBeyondRetention: number;
+  /** Points InfluxDB refused for good, kept as dead letters (measurement dead_letter). */
+  deadLettered: number;
 }
 
 type Row = Record<string, unknown> & { time: number };
@@ -60,7 +64,10 @@ type Row = Record<string, unknown> & { time: number };
 /** No delay ever: the pool must not take our only host out of rotation; Batcher owns backoff. */
 const NO_BENCHING = { getDelay: () => 0, next: () => NO_BENCHING, reset: () => NO_BENCHING };
 
-export class InfluxStore implements Sink, Store {
+/** Where refused points are kept: their own measurement, in the long retention policy. */
+export const DEAD_LETTER_MEASUREMENT = 'dead_letter';
+
+export class InfluxStore implements Sink, Store, DeadLetterStore {
   readonly name = 'influxdb';
   readonly client: InfluxDB;
   readonly database: string;
@@ -69,6 +76,10 @@ export class InfluxStore implements Sink, Store {
   private readonly cfg: InfluxConfig;
   private readonly batcher: Batcher<IPoint>;
   private droppedBeyondRetention = 0;
+  private deadLetterCount = 0;
+  private lastDeadLetterUs = 0;
+  /** Names this collector's dead letters (a tag: one series per collector process). */
+  readonly writer = `${os.hostname()}:${process.pid}`;
 
   private constructor(cfg: InfluxConfig) {
     const url = new URL(cfg.url);
@@ -105,14 +116,51 @@ export class InfluxStore implements Sink, Store {
   /** Connects (a /ping), and when manageSchema is on creates the database, RPs and CQs. */
   static async open(cfg: InfluxConfig): Promise<InfluxStore> {
     const store = new InfluxStore(cfg);
-    const [ping] = await store.client.ping(cfg.requestTimeoutMs ?? 10_000);
-    if (!ping?.online) throw new Error(`influx: no answer from ${cfg.url}/ping: is InfluxDB running there?`);
-    if (cfg.manageSchema !== false) await store.ensureSchema();
+    await store.connect();
     return store;
   }
 
+  /**
+   * A store that has not talked to InfluxDB yet: a daemon creates it, then
+   * calls connect() until it succeeds (writes meanwhile wait in the batcher).
+   */
+  static create(cfg: InfluxConfig): InfluxStore {
+    return new InfluxStore(cfg);
+  }
+
+  /**
+   * One attempt: /ping, then the schema (manageSchema) or a check that the
+   * database exists. Errors carry `retryable` (unreachable, 5xx) or not
+   * (credentials, missing database).
+   */
+  async connect(): Promise<void> {
+    const [ping] = await this.client.ping(this.cfg.requestTimeoutMs ?? 10_000);
+    if (!ping?.online) {
+      const err = new Error(`influx: no answer from ${this.cfg.url}/ping: is InfluxDB running there?`) as Error & { retryable: boolean; unreachable: boolean };
+      err.retryable = true;
+      err.unreachable = true;
+      throw err;
+    }
+    if (this.cfg.manageSchema !== false) return this.ensureSchema();
+    // Without schema management the database must exist: a write would answer 404 on every batch.
+    let names: string[];
+    try {
+      names = (await this.statement('SHOW DATABASES')).map((r) => str(r.name));
+    } catch (err) {
+      // Non-admin users may not list databases; the first write tells then.
+      if (/requires admin privilege|not authorized/.test((err as Error).message)) return;
+      throw err;
+    }
+    if (!names.includes(this.database)) {
+      const err = new Error(`influx: database "${this.database}" does not exist on ${this.cfg.url}`) as Error & { retryable: boolean; missingDatabase: boolean };
+      err.retryable = false;
+      err.missingDatabase = true;
+      throw err;
+    }
+  }
+
   stats(): InfluxStats {
-    return { ...this.batcher.stats(), droppedBeyondRetention: this.droppedBeyondRetention };
+    return { ...this.batcher.stats(), droppedBeyondRetention: this.droppedBeyondRetention, deadLettered: this.deadLetterCount };
   }
 
   private where(): string {
@@ -187,7 +235,127 @@ export class InfluxStore implements Sink, Store {
     await this.batcher.close();
   }
 
+  /**
+   * One batch: what InfluxDB refuses for good (400) is found, kept as dead
+   * letters and logged, and the batch counts as written; transient failures
+   * throw for the batcher to retry (writes are idempotent, so resending points
+   * a partial write already stored changes nothing).
+   */
   private async send(points: IPoint[]): Promise<void> {
+    const refused: { point: IPoint; reason: string }[] = [];
+    await this.sendSplitting(points, refused, 0);
+    if (refused.length === 0) return;
+    await this.keepDeadLetters(refused);
+    const reasons = [...new Set(refused.map((r) => r.reason))];
+    this.cfg.log?.(
+      `influx ${this.where()}: InfluxDB refused ${refused.length} of ${points.length} points for good (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; +${reasons.length - 3} more` : ''}); ` +
+        `kept as dead letters (wattprint dead-letters, GET /v1/admin/dead-letters), the rest is stored and acknowledged`,
+    );
+  }
+
+  private async sendSplitting(points: IPoint[], refused: { point: IPoint; reason: string }[], depth: number): Promise<void> {
+    try {
+      await this.writeOnce(points);
+      return;
+    } catch (err) {
+      if (!isPermanentRefusal(err)) throw err;
+      const reason = refusalReason(err);
+      if (points.length === 1) {
+        refused.push({ point: points[0]!, reason });
+        return;
+      }
+      // A tag limit names its measurement and tag: the refused points are the
+      // ones whose value the index does not hold. One query instead of a bisection.
+      const limit = /max-values-per-tag limit exceeded[^:]*: measurement="((?:[^"\\]|\\.)*)" tag="((?:[^"\\]|\\.)*)"/.exec(reason);
+      if (limit) {
+        const [measurement, key] = [limit[1]!, limit[2]!];
+        const known = new Set((await this.statement(`SHOW TAG VALUES FROM ${this.from(measurement)} WITH KEY = ${quoteIdent(key)}`)).map((r) => str(r.value)));
+        const out: IPoint[] = [];
+        const rest: IPoint[] = [];
+        for (const p of points) (p.measurement === measurement && p.tags?.[key] !== undefined && !known.has(p.tags[key]!) ? out : rest).push(p);
+        if (out.length > 0) {
+          for (const p of out) refused.push({ point: p, reason });
+          if (rest.length > 0) await this.sendSplitting(rest, refused, depth + 1);
+          return;
+        }
+      }
+      const mid = points.length >> 1;
+      await this.sendSplitting(points.slice(0, mid), refused, depth + 1);
+      await this.sendSplitting(points.slice(mid), refused, depth + 1);
+    }
+  }
+
+  /** Dead letters go to the long-lived policy: they must outlive the raw data they would have been. */
+  private deadLetterRp(): string | undefined {
+    return this.cfg.manageSchema === false ? this.rp : (this.cfg.retention ?? DEFAULT_RETENTION).hourly.name;
+  }
+
+  private nextDeadLetterUs(): number {
+    this.lastDeadLetterUs = Math.max(Date.now() * 1000, this.lastDeadLetterUs + 1);
+    return this.lastDeadLetterUs;
+  }
+
+  private async keepDeadLetters(refused: { point: IPoint; reason: string }[]): Promise<void> {
+    const letters: IPoint[] = refused.map(({ point, reason }) => ({
+      measurement: DEAD_LETTER_MEASUREMENT,
+      tags: { writer: this.writer },
+      fields: { measurement: point.measurement ?? '', reason, point: JSON.stringify(point), replayed: false },
+      timestamp: this.nextDeadLetterUs(),
+    }));
+    const rp = this.deadLetterRp();
+    try {
+      await this.client.writePoints(letters, { precision: PRECISION, ...(rp ? { retentionPolicy: rp } : {}) });
+    } catch (err) {
+      // Not kept: the batch fails and is retried (the agent keeps the report) rather than lose them silently.
+      throw describe(err, `dead letters to ${this.where()}`);
+    }
+    this.deadLetterCount += refused.length;
+  }
+
+  async deadLetters(opts: { limit: number; includeReplayed: boolean }): Promise<DeadLetter[]> {
+    const rp = this.deadLetterRp();
+    const from = rp ? `${quoteIdent(this.database)}.${quoteIdent(rp)}.${quoteIdent(DEAD_LETTER_MEASUREMENT)}` : quoteIdent(DEAD_LETTER_MEASUREMENT);
+    const rows = await this.statement(`SELECT * FROM ${from}${opts.includeReplayed ? '' : ' WHERE "replayed" = false'} ORDER BY time ASC LIMIT ${int(opts.limit)}`);
+    return rows.map((r) => ({
+      id: `${r.time}:${str(r.writer)}`,
+      atUs: r.time,
+      writer: str(r.writer),
+      measurement: str(r.measurement),
+      reason: str(r.reason),
+      point: str(r.point),
+      replayed: r.replayed === true,
+    }));
+  }
+
+  /**
+   * Sends the unreplayed dead letters again, one request each (the cause was
+   * per point); accepted ones are marked replayed, refused ones get the new reason.
+   */
+  async replayDeadLetters(limit: number): Promise<ReplayResult> {
+    const letters = await this.deadLetters({ limit, includeReplayed: false });
+    const rp = this.deadLetterRp();
+    const result: ReplayResult = { replayed: 0, refused: 0 };
+    for (const d of letters) {
+      let reason: string | undefined;
+      try {
+        await this.writeOnce([JSON.parse(d.point) as IPoint]);
+      } catch (err) {
+        if (!isPermanentRefusal(err)) throw err;
+        reason = refusalReason(err);
+      }
+      if (reason === undefined) result.replayed++;
+      else result.refused++;
+      const update: IPoint = { measurement: DEAD_LETTER_MEASUREMENT, tags: { writer: d.writer }, fields: { measurement: d.measurement, reason: reason ?? d.reason, point: d.point, replayed: reason === undefined }, timestamp: d.atUs };
+      await this.client.writePoints([update], { precision: PRECISION, ...(rp ? { retentionPolicy: rp } : {}) });
+    }
+    return result;
+  }
+
+  deadLettered(): number {
+    return this.deadLetterCount;
+  }
+
+  private async writeOnce(points: IPoint[]): Promise<void> {
     try {
       await this.client.writePoints(points, { precision: PRECISION, ...(this.rp ? { retentionPolicy: this.rp } : {}) });
     } catch (err) {
@@ -211,7 +379,7 @@ export class InfluxStore implements Sink, Store {
   /** Runs statements in one request; rows carry time (µs), group-by tags and columns. */
   private async select(statements: string[]): Promise<Row[][]> {
     if (statements.length === 0) return [];
-    let raw: { results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[]; error?: string };
+    let raw: { results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values?: unknown[][] }[] }[]; error?: string };
     try {
       raw = await this.client.queryRaw(statements.join('; '), { precision: PRECISION, method: 'POST', database: this.database });
     } catch (err) {
@@ -223,7 +391,7 @@ export class InfluxStore implements Sink, Store {
       if (res?.error) throw new Error(`influx query on ${this.where()}: ${res.error} (in: ${s})`);
       const rows: Row[] = [];
       for (const series of res?.series ?? []) {
-        for (const v of series.values) {
+        for (const v of series.values ?? []) {
           const row: Record<string, unknown> = { ...(series.tags ?? {}) };
           series.columns.forEach((c, k) => (row[c] = v[k]));
           rows.push(row as Row);

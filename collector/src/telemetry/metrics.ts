@@ -17,7 +17,7 @@ export interface SelfTelemetry {
   shutdown(): Promise<void>;
 }
 
-export function createSelfTelemetry(ingest: () => IngestCounters | undefined, energy?: EnergyMetrics): SelfTelemetry {
+export function createSelfTelemetry(ingest: () => IngestCounters | undefined, energy?: EnergyMetrics, storage?: () => { deadLettered: number } | undefined): SelfTelemetry {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const serializer = new PrometheusSerializer();
   const provider = new MeterProvider({ readers: [exporter], resource: resourceFromAttributes({ 'service.name': SERVICE_NAME }) });
@@ -40,6 +40,10 @@ export function createSelfTelemetry(ingest: () => IngestCounters | undefined, en
   meter.createObservableGauge('wattprint_ingest_streams_open', { description: 'Agent streams currently open' }).addCallback((r) => {
     const c = ingest();
     if (c) r.observe(c.streamsOpen);
+  });
+  meter.createObservableCounter('wattprint_storage_dead_letters', { description: 'Points the store refused for good, kept as dead letters (GET /v1/admin/dead-letters)' }).addCallback((r) => {
+    const c = storage?.();
+    if (c) r.observe(c.deadLettered);
   });
   const requests = meter.createCounter('wattprint_http_requests', { description: 'HTTP API requests by route and status' });
 
