@@ -8,12 +8,13 @@ import { reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
-import { loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
+import { BindError, loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
 import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
 import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
+import { VERSION } from './version.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -26,17 +27,37 @@ Commands:
   probe        list the measurement sources found on this host, and the missing ones
   sample       print wire Reports as JSON, one per interval
 
-Run "wattprint <command> --help" for a command's options.`;
+Run "wattprint <command> --help" for a command's options; "wattprint --version" for the version.
+Exit codes: 0 ok, 1 runtime error, 2 usage error; measure passes on its command's
+exit code, and 126/127 when the command cannot be run or is not found.`;
 
 export class UsageError extends Error {}
 
+/** An error with the exit code it calls for (126/127: the measured command cannot run). */
+export class ExitError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Help and version on every command, before any other option is checked. */
+function helpOrVersion(args: string[], help: string): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(help);
+    process.exit(0);
+  }
+  if (args.includes('--version') || args.includes('-V')) {
+    console.log(`wattprint ${VERSION}`);
+    process.exit(0);
+  }
+}
+
 function parse(args: string[], options: ParseArgsConfig['options'], help: string) {
   try {
-    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
-    if (r.values.help) {
-      console.log(help);
-      process.exit(0);
-    }
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }, allowPositionals: false, strict: true });
+    helpOrVersion(r.values.help ? ['--help'] : r.values.version ? ['--version'] : [], help);
     return r.values as Record<string, string | boolean | string[] | undefined>;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${help}`);
@@ -85,7 +106,10 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
         procfsRoot: v['procfs-root'] as string | undefined,
         intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
       }),
-    );
+    ).catch(async (err) => {
+      await collector.stop(); // release the ports before reporting
+      throw err;
+    });
     console.log(`wattprint: collector on grpc 127.0.0.1:${collector.grpcPort}, store ${path.join(dir, 'wattprint.db')}`);
     console.log(`wattprint: open http://127.0.0.1:${collector.httpPort}/ for live power and jobs (API under /v1/)`);
     // Machine-readable line for supervisors and tests.
@@ -153,12 +177,27 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
-                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
+                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE]
+                         [--state-dir DIR] [--interval-ms 1000] [--sysfs-root /sys] [--procfs-root /proc] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
-exit code and signals pass through. With a local agent (its socket answers), CMD
-is registered there; otherwise an agent and the embedded store run in-process.`;
+exit code and signals pass through; 127 if CMD is not found, 126 if it cannot run.
+With a local agent (its socket answers), CMD is registered there; otherwise an
+agent and the embedded store run in-process.
+
+  --job ID              job id (default: measure-<time>-<random>)
+  --label k=v           a label of the job (task, dataset, model, phase...); repeatable
+  --emissions-csv FILE  append a CodeCarbon-compatible row to FILE
+  --project NAME        project_name in that row (default: wattprint)
+  --socket PATH         the local agent's socket (default: $WATTPRINT_SOCKET or /run/wattprint/agent.sock)
+  --api URL             the collector's API that answers the report in agent mode ($WATTPRINT_API)
+  --json                print the report as JSON instead of a table
+  --zone, --carbon-config  grid zone and carbon section of the in-process collector
+  --state-dir DIR       in-process store folder (default: $WATTPRINT_STATE_DIR or ~/.wattprint)
+  --interval-ms MS      in-process sampling interval, 100..60000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)`;
     const dash = args.indexOf('--');
+    helpOrVersion(dash < 0 ? args : args.slice(0, dash), help);
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
     const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
@@ -217,10 +256,16 @@ the agent config's "zone", else its cloud region's zone, else the collector's --
   },
 
   async sample(args) {
-    const help = `Usage: wattprint sample [--count N] [--interval S] [--json] [--sysfs-root /sys] [--procfs-root /proc]`;
-    const v = parse(args, { count: { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
+    const help = `Usage: wattprint sample [--count N] [--interval-ms 1000] [--json] [--sysfs-root /sys] [--procfs-root /proc]
+
+  --count N          intervals to print (default: 1)
+  --interval-ms MS   interval length, 50..3600000 (default: 1000); --interval S is its deprecated form in seconds
+  --json             one wire Report as JSON per line`;
+    const v = parse(args, { count: { type: 'string' }, 'interval-ms': { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
     const count = num(v.count, 'count', 1, 1e9) ?? 1;
-    const intervalS = num(v.interval, 'interval', 0.05, 3600) ?? 1;
+    if (v.interval !== undefined && v['interval-ms'] !== undefined) throw new UsageError('give --interval-ms only (--interval is its deprecated form in seconds)');
+    if (v.interval !== undefined) console.error('wattprint sample: --interval (seconds) is deprecated; use --interval-ms (milliseconds) like the other commands');
+    const intervalS = v.interval !== undefined ? num(v.interval, 'interval', 0.05, 3600)! : (num(v['interval-ms'], 'interval-ms', 50, 3_600_000) ?? 1000) / 1000;
     const cfg = { sysfsRoot: (v['sysfs-root'] as string) ?? '/sys', procfsRoot: (v['procfs-root'] as string) ?? '/proc' };
     const { sources } = await chooseSources(cfg);
     const sampler = new Sampler({ host: os.hostname(), bootId: '', scanner: new ProcScanner({ procfsRoot: cfg.procfsRoot }), sources });
@@ -286,11 +331,21 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** The option that moves each listener, per command, for a busy-port message. */
+const PORT_OPTIONS: Record<string, Record<'grpc' | 'http', string>> = {
+  start: { grpc: 'move it with --grpc-port PORT', http: 'move it with --port PORT' },
+  collector: { grpc: 'move it with --grpc HOST:PORT', http: 'move it with --http-port PORT' },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(USAGE);
+    (cmd ? console.log : console.error)(USAGE);
     return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    console.log(`wattprint ${VERSION}`);
+    return 0;
   }
   const run = commands[cmd];
   if (!run) {
@@ -303,6 +358,14 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`wattprint ${cmd}: ${err.message}`);
       return 2;
+    }
+    if (err instanceof BindError) {
+      console.error(`wattprint ${cmd}: ${err.message}; ${PORT_OPTIONS[cmd]?.[err.listener] ?? 'choose another port'}`);
+      return 1;
+    }
+    if (err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number') {
+      console.error(`wattprint ${cmd}: ${err.message}`);
+      return (err as ExitError).exitCode;
     }
     console.error(`wattprint ${cmd}: ${(err as Error).message}`);
     return 1;
