@@ -89,6 +89,11 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
     const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
                        [--zone ZONE] [--carbon-config FILE]
 
+  --port PORT           HTTP API and web page on 127.0.0.1 (default: 8080)
+  --grpc-port PORT      the local collector's gRPC ingest on 127.0.0.1 (default: 7419)
+  --state-dir DIR       store, spool and agent socket (default: $WATTPRINT_STATE_DIR or ~/.wattprint)
+  --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
   --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
     const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
@@ -121,7 +126,16 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async agent(args) {
     const help = `Usage: wattprint agent [--config FILE] [--collector HOST:PORT]... [--plaintext] [--host NAME] [--spool-dir DIR]
-                       [--socket PATH] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
+                       [--socket PATH] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
+
+  --config, -c FILE     agent config as JSON (docs/DEPLOY.md); the options below override it
+  --collector HOST:PORT a collector to send to; repeatable
+  --plaintext           no TLS (loopback and trusted networks only)
+  --host NAME           the host name reported (default: the hostname)
+  --spool-dir DIR       where reports wait until a collector acknowledges them
+  --socket PATH         local endpoint for job registration and progress ("" disables it)
+  --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)`;
     const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
     const cfg = loadAgentConfig(v.config as string | undefined, {
       collectors: v.collector as string[] | undefined,

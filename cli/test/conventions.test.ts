@@ -151,3 +151,20 @@ test('a busy HTTP port names the option, releases the gRPC port it had bound, an
     await busy.close();
   }
 });
+
+test('the wattprint bin runs on the pinned Node 22 whatever node is first on PATH', async () => {
+  // A "node" first on PATH that would fail the way Node 20 does on .ts files.
+  const fakeBin = fs.mkdtempSync(path.join(dir, 'path-'));
+  fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\necho "TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension \\".ts\\"" >&2\nexit 1\n', { mode: 0o755 });
+  const bin = path.join(REPO, 'node_modules', '.bin', 'wattprint');
+  const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(bin, ['--version'], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${fakeBin}:/usr/bin:/bin` } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim(), `wattprint ${VERSION}`);
+});
