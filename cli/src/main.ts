@@ -15,6 +15,7 @@ import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
 import { VERSION } from './version.ts';
+import { createLogger, daemonLog, LOG_LEVELS, type LogLevel } from './log.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -75,6 +76,18 @@ function stateDir(): string {
   return process.env.WATTPRINT_STATE_DIR ?? path.join(os.homedir(), '.wattprint');
 }
 
+const LOG_OPTIONS = { 'log-level': { type: 'string' } } as const;
+const LOG_HELP = `  --log-level LEVEL     ${LOG_LEVELS.join(', ')} (default: info, or $WATTPRINT_LOG_LEVEL); logs go to
+                        stderr as JSON lines under systemd or when stderr is not a terminal, readable on one`;
+
+/** The daemon's logger and the `(message) => void` its modules log through. */
+function daemonLogger(v: Record<string, unknown>) {
+  const level = ((v['log-level'] as string | undefined) ?? process.env.WATTPRINT_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const logger = createLogger(level);
+  return { logger, ...daemonLog(logger) };
+}
+
 const CARBON_OPTIONS = { zone: { type: 'string' }, 'carbon-config': { type: 'string' } } as const;
 
 /** --zone and --carbon-config as collector settings. */
@@ -95,12 +108,14 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
   --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
   --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
-  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
-    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
+  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)
+${LOG_HELP}`;
+    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS, ...LOG_OPTIONS }, help);
+    const { log } = daemonLogger(v);
     const dir = (v['state-dir'] as string) ?? stateDir();
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
-    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) });
+    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) }, log);
     const agent = await startAgent(
       loadAgentConfig(undefined, {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
@@ -111,6 +126,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
         procfsRoot: v['procfs-root'] as string | undefined,
         intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
       }),
+      { log },
     ).catch(async (err) => {
       await collector.stop(); // release the ports before reporting
       throw err;
@@ -135,8 +151,10 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --spool-dir DIR       where reports wait until a collector acknowledges them
   --socket PATH         local endpoint for job registration and progress ("" disables it)
   --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
-  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)`;
-    const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
+${LOG_HELP}`;
+    const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...LOG_OPTIONS }, help);
+    const { logger, log } = daemonLogger(v);
     const cfg = loadAgentConfig(v.config as string | undefined, {
       collectors: v.collector as string[] | undefined,
       plaintext: v.plaintext as boolean | undefined,
@@ -147,8 +165,8 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
     });
-    const agent = await startAgent(cfg);
-    console.error(`wattprint agent: host ${cfg.host}, sending to ${cfg.collectors.join(', ')}`);
+    const agent = await startAgent(cfg, { log });
+    logger.info({ component: 'agent', host: cfg.host, collectors: cfg.collectors }, `host ${cfg.host}, sending to ${cfg.collectors.join(', ')}`);
     await untilSignal();
     await agent.stop();
   },
@@ -164,8 +182,10 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --zone ZONE           grid zone for hosts whose agent names none (Electricity Maps key: DE, FR, US-CAL-CISO...)
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
                         default: the embedded static yearly dataset, no network
-  --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS }, help);
+  --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts
+${LOG_HELP}`;
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, ...LOG_OPTIONS }, help);
+    const { log } = daemonLogger(v);
     const idle = v['idle-policy'] as string | undefined;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
@@ -182,7 +202,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       tokensFile: v.tokens as string | undefined,
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
       baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
-    });
+    }, log);
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
     await untilSignal();
