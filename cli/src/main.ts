@@ -8,7 +8,7 @@ import { reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
-import { loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
+import { BindError, loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
 import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
 import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
 import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
@@ -18,6 +18,8 @@ import { runReport } from './report.ts';
 import { runRegistrations, RegistrationsUsageError } from './registrations.ts';
 import { runDeadLetters } from './dead-letters.ts';
 import { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } from './influx-options.ts';
+import { VERSION } from './version.ts';
+import { createLogger, daemonLog, LOG_LEVELS, type LogLevel } from './log.ts';
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -32,17 +34,37 @@ Commands:
   sample       print wire Reports as JSON, one per interval
   dead-letters list the points InfluxDB refused for good, or --replay them
 
-Run "wattprint <command> --help" for a command's options.`;
+Run "wattprint <command> --help" for a command's options; "wattprint --version" for the version.
+Exit codes: 0 ok, 1 runtime error, 2 usage error; measure passes on its command's
+exit code, and 126/127 when the command cannot be run or is not found.`;
 
 export class UsageError extends Error {}
 
+/** An error with the exit code it calls for (126/127: the measured command cannot run). */
+export class ExitError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Help and version on every command, before any other option is checked. */
+function helpOrVersion(args: string[], help: string): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(help);
+    process.exit(0);
+  }
+  if (args.includes('--version') || args.includes('-V')) {
+    console.log(`wattprint ${VERSION}`);
+    process.exit(0);
+  }
+}
+
 function parse(args: string[], options: ParseArgsConfig['options'], help: string) {
   try {
-    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
-    if (r.values.help) {
-      console.log(help);
-      process.exit(0);
-    }
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }, allowPositionals: false, strict: true });
+    helpOrVersion(r.values.help ? ['--help'] : r.values.version ? ['--version'] : [], help);
     return r.values as Record<string, string | boolean | string[] | undefined>;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${help}`);
@@ -60,6 +82,18 @@ function stateDir(): string {
   return process.env.WATTPRINT_STATE_DIR ?? path.join(os.homedir(), '.wattprint');
 }
 
+const LOG_OPTIONS = { 'log-level': { type: 'string' } } as const;
+const LOG_HELP = `  --log-level LEVEL     ${LOG_LEVELS.join(', ')} (default: info, or $WATTPRINT_LOG_LEVEL); logs go to
+                        stderr as JSON lines under systemd or when stderr is not a terminal, readable on one`;
+
+/** The daemon's logger and the `(message) => void` its modules log through. */
+function daemonLogger(v: Record<string, unknown>) {
+  const level = ((v['log-level'] as string | undefined) ?? process.env.WATTPRINT_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const logger = createLogger(level);
+  return { logger, ...daemonLog(logger) };
+}
+
 const CARBON_OPTIONS = { zone: { type: 'string' }, 'carbon-config': { type: 'string' } } as const;
 
 /** --zone and --carbon-config as collector settings. */
@@ -74,15 +108,22 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
     const help = `Usage: wattprint start [--port 8080] [--grpc-port 7419] [--state-dir DIR] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
                        [--socket PATH] [--zone ZONE] [--carbon-config FILE]
 
+  --port PORT           HTTP API and web page on 127.0.0.1 (default: 8080)
+  --grpc-port PORT      the local collector's gRPC ingest on 127.0.0.1 (default: 7419)
+  --state-dir DIR       store, spool and agent socket (default: $WATTPRINT_STATE_DIR or ~/.wattprint)
+  --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
   --socket PATH         the agent's local socket (default: $WATTPRINT_SOCKET, else STATE_DIR/agent.sock,
                         where "wattprint measure" finds it)
   --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
-  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
-    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, socket: { type: 'string' }, ...CARBON_OPTIONS }, help);
+  --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)
+${LOG_HELP}`;
+    const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, socket: { type: 'string' }, ...CARBON_OPTIONS, ...LOG_OPTIONS }, help);
+    const { log } = daemonLogger(v);
     const dir = (v['state-dir'] as string) ?? stateDir();
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
-    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) });
+    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) }, log);
     const agent = await startAgent(
       loadAgentConfig(undefined, {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
@@ -93,7 +134,11 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
         procfsRoot: v['procfs-root'] as string | undefined,
         intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
       }),
-    );
+      { log },
+    ).catch(async (err) => {
+      await collector.stop(); // release the ports before reporting
+      throw err;
+    });
     console.log(`wattprint: collector on grpc 127.0.0.1:${collector.grpcPort}, store ${path.join(dir, 'wattprint.db')}`);
     console.log(`wattprint: open http://127.0.0.1:${collector.httpPort}/ for live power and jobs (API under /v1/)`);
     // Machine-readable line for supervisors and tests.
@@ -105,8 +150,19 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async agent(args) {
     const help = `Usage: wattprint agent [--config FILE] [--collector HOST:PORT]... [--plaintext] [--host NAME] [--spool-dir DIR]
-                       [--socket PATH] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]`;
-    const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' } }, help);
+                       [--socket PATH] [--sysfs-root /sys] [--procfs-root /proc] [--interval-ms 1000]
+
+  --config, -c FILE     agent config as JSON (docs/DEPLOY.md); the options below override it
+  --collector HOST:PORT a collector to send to; repeatable
+  --plaintext           no TLS (loopback and trusted networks only)
+  --host NAME           the host name reported (default: the hostname)
+  --spool-dir DIR       where reports wait until a collector acknowledges them
+  --socket PATH         local endpoint for job registration and progress ("" disables it)
+  --interval-ms MS      sampling interval, 100..3600000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
+${LOG_HELP}`;
+    const v = parse(args, { socket: { type: 'string' }, config: { type: 'string', short: 'c' }, collector: { type: 'string', multiple: true }, plaintext: { type: 'boolean' }, host: { type: 'string' }, 'spool-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...LOG_OPTIONS }, help);
+    const { logger, log } = daemonLogger(v);
     const cfg = loadAgentConfig(v.config as string | undefined, {
       collectors: v.collector as string[] | undefined,
       plaintext: v.plaintext as boolean | undefined,
@@ -118,8 +174,8 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 3_600_000),
     });
-    const agent = await startAgent(cfg);
-    console.error(`wattprint agent: host ${cfg.host}, sending to ${cfg.collectors.join(', ')}`);
+    const agent = await startAgent(cfg, { log });
+    logger.info({ component: 'agent', host: cfg.host, collectors: cfg.collectors }, `host ${cfg.host}, sending to ${cfg.collectors.join(', ')}`);
     await untilSignal();
     await agent.stop();
   },
@@ -140,8 +196,10 @@ ${INFLUX_HELP}
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
                         default: the embedded static yearly dataset, no network
   --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts
-  --metrics-job-retention S  a finished job's series leave /metrics S seconds after its last interval (default 900)`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' }, ...INFLUX_OPTIONS }, help);
+  --metrics-job-retention S  a finished job's series leave /metrics S seconds after its last interval (default 900)
+${LOG_HELP}`;
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' }, ...INFLUX_OPTIONS, ...LOG_OPTIONS }, help);
+    const { log } = daemonLogger(v);
     let influx;
     try {
       influx = influxConfig(v);
@@ -167,7 +225,7 @@ ${INFLUX_HELP}
       baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
       metricsJobRetentionS: num(v['metrics-job-retention'], 'metrics-job-retention', 1, 30 * 86400),
       influx,
-    });
+    }, log);
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
     await untilSignal();
@@ -176,16 +234,32 @@ ${INFLUX_HELP}
 
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
-                         [--socket PATH] [--standalone] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
+                         [--socket PATH] [--standalone] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE]
+                         [--state-dir DIR] [--interval-ms 1000] [--sysfs-root /sys] [--procfs-root /proc] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
-exit code and signals pass through. The agent's socket is --socket, else
-$WATTPRINT_SOCKET, else /run/wattprint/agent.sock, else STATE_DIR/agent.sock
-(where "wattprint start" listens). With an agent there, CMD is registered with
-it; with one there that refuses this user, measure says so and exits 1, unless
---standalone asks for a private agent (its figures kept apart). With none, an
-agent and the embedded store run in-process.`;
+exit code and signals pass through; 127 if CMD is not found, 126 if it cannot run.
+The agent's socket is --socket, else $WATTPRINT_SOCKET, else
+/run/wattprint/agent.sock, else STATE_DIR/agent.sock (where "wattprint start"
+listens). With an agent there, CMD is registered with it; with one there that
+refuses this user, measure says so and exits 1, unless --standalone asks for a
+private agent (its figures kept apart). With none, an agent and the embedded
+store run in-process.
+
+  --job ID              job id (default: measure-<time>-<random>)
+  --label k=v           a label of the job (task, dataset, model, phase...); repeatable
+  --emissions-csv FILE  append a CodeCarbon-compatible row to FILE
+  --project NAME        project_name in that row (default: wattprint)
+  --socket PATH         the local agent's socket (see above)
+  --standalone          a private in-process agent even where a host agent runs
+  --api URL             the collector's API that answers the report in agent mode ($WATTPRINT_API)
+  --json                print the report as JSON instead of a table
+  --zone, --carbon-config  grid zone and carbon section of the in-process collector
+  --state-dir DIR       in-process store folder (default: $WATTPRINT_STATE_DIR or ~/.wattprint)
+  --interval-ms MS      in-process sampling interval, 100..60000 (default: 1000)
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)`;
     const dash = args.indexOf('--');
+    helpOrVersion(dash < 0 ? args : args.slice(0, dash), help);
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
     const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, standalone: { type: 'boolean' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
@@ -255,10 +329,16 @@ the agent config's "zone", else its cloud region's zone, else the collector's --
   },
 
   async sample(args) {
-    const help = `Usage: wattprint sample [--count N] [--interval S] [--json] [--sysfs-root /sys] [--procfs-root /proc]`;
-    const v = parse(args, { count: { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
+    const help = `Usage: wattprint sample [--count N] [--interval-ms 1000] [--json] [--sysfs-root /sys] [--procfs-root /proc]
+
+  --count N          intervals to print (default: 1)
+  --interval-ms MS   interval length, 50..3600000 (default: 1000); --interval S is its deprecated form in seconds
+  --json             one wire Report as JSON per line`;
+    const v = parse(args, { count: { type: 'string' }, 'interval-ms': { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' } }, help);
     const count = num(v.count, 'count', 1, 1e9) ?? 1;
-    const intervalS = num(v.interval, 'interval', 0.05, 3600) ?? 1;
+    if (v.interval !== undefined && v['interval-ms'] !== undefined) throw new UsageError('give --interval-ms only (--interval is its deprecated form in seconds)');
+    if (v.interval !== undefined) console.error('wattprint sample: --interval (seconds) is deprecated; use --interval-ms (milliseconds) like the other commands');
+    const intervalS = v.interval !== undefined ? num(v.interval, 'interval', 0.05, 3600)! : (num(v['interval-ms'], 'interval-ms', 50, 3_600_000) ?? 1000) / 1000;
     const cfg = { sysfsRoot: (v['sysfs-root'] as string) ?? '/sys', procfsRoot: (v['procfs-root'] as string) ?? '/proc' };
     const { sources } = await chooseSources(cfg);
     const sampler = new Sampler({ host: os.hostname(), bootId: '', scanner: new ProcScanner({ procfsRoot: cfg.procfsRoot }), sources });
@@ -324,11 +404,21 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** The option that moves each listener, per command, for a busy-port message. */
+const PORT_OPTIONS: Record<string, Record<'grpc' | 'http', string>> = {
+  start: { grpc: 'move it with --grpc-port PORT', http: 'move it with --port PORT' },
+  collector: { grpc: 'move it with --grpc HOST:PORT', http: 'move it with --http-port PORT' },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(USAGE);
+    (cmd ? console.log : console.error)(USAGE);
     return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    console.log(`wattprint ${VERSION}`);
+    return 0;
   }
   const run = commands[cmd];
   if (!run) {
@@ -341,6 +431,14 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`wattprint ${cmd}: ${err.message}`);
       return 2;
+    }
+    if (err instanceof BindError) {
+      console.error(`wattprint ${cmd}: ${err.message}; ${PORT_OPTIONS[cmd]?.[err.listener] ?? 'choose another port'}`);
+      return 1;
+    }
+    if (err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number') {
+      console.error(`wattprint ${cmd}: ${err.message}`);
+      return (err as ExitError).exitCode;
     }
     console.error(`wattprint ${cmd}: ${(err as Error).message}`);
     return 1;

@@ -63,7 +63,9 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (pid: numb
     for (const [sig, h] of handlers) process.on(sig, h);
     child.once('error', (err) => {
       for (const [sig, h] of handlers) process.off(sig, h);
-      reject(new Error(`cannot run ${command[0]}: ${err.message}`));
+      // As shells do: 127 when the command is not found, 126 when it is found but cannot run.
+      const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      reject(Object.assign(new Error(`cannot run ${command[0]}: ${notFound ? 'command not found (check the name and PATH)' : err.message}`), { exitCode: notFound ? 127 : 126 }));
     });
     child.once('spawn', () => void onSpawn(child.pid!).catch(() => {}));
     child.once('exit', (code, signal) => {

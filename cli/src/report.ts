@@ -10,6 +10,7 @@ import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { comparePhases, comparePhasesByGroup, fitEnergy, groupJobs, keyValue, wallRatios } from './analysis.ts';
 import { FORMATS, renderJobReport, type Format } from './format.ts';
 import { provenance, provenanceLines, renderFits, renderGroupPhases, renderGroups, renderJobs, renderPhases, renderWallRatios } from './report-output.ts';
+import { VERSION } from './version.ts';
 
 const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[,v2]]... [--from T] [--to T]
                         [--fit] [--compare-phase] [--wall-ratio] [--format table|json|csv|markdown]
@@ -25,7 +26,8 @@ const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[
                     flagged wall estimate for unmetered jobs of the same GPU model
   --from/--to       intervals overlapping the window count whole: energy, progress and carbon alike
 Reads the local store (~/.wattprint/wattprint.db) unless --db or --api is given;
-WATTPRINT_API and WATTPRINT_TOKEN work too.`;
+WATTPRINT_API and WATTPRINT_TOKEN work too.
+Exit codes: 0 ok, 1 runtime error (no such job, API unreachable), 2 usage error.`;
 
 export class ReportUsageError extends Error {}
 
@@ -67,7 +69,12 @@ function localSource(file: string): Source {
 function apiSource(base: string, token: string | undefined): Source {
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const get = async (p: string) => {
-    const res = await fetch(base.replace(/\/$/, '') + p, { headers });
+    const url = base.replace(/\/$/, '') + p;
+    const res = await fetch(url, { headers }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+      // fetch says only "fetch failed"; the reason is in its cause.
+      const why = err.cause?.code ?? err.cause?.message ?? err.message;
+      throw new Error(`cannot reach the collector API at ${url}: ${why} (check --api or WATTPRINT_API)`);
+    });
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`${base}${p}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
@@ -108,7 +115,7 @@ function progressLine(): { update: (msg: string) => void; done: () => void } {
 export async function runReport(args: string[], stateDir: string): Promise<number> {
   let v: Record<string, string | boolean | string[] | undefined>;
   try {
-    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, 'wall-ratio': { type: 'boolean' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, 'wall-ratio': { type: 'boolean' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } } }).values;
   } catch (err) {
     console.error(`wattprint report: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -117,10 +124,15 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     console.log(HELP);
     return 0;
   }
+  if (v.version) {
+    console.log(`wattprint ${VERSION}`);
+    return 0;
+  }
   const format = ((v.format as string) ?? 'table') as Format;
-  const fail = (msg: string) => {
+  // 2: the invocation is wrong; 1: it is right but the work failed (network, no data).
+  const fail = (msg: string, code = 2) => {
     console.error(`wattprint report: ${msg}`);
-    return 2;
+    return code;
   };
   if (!FORMATS.includes(format)) return fail(`--format must be one of ${FORMATS.join(', ')}, got "${v.format}"`);
   const labels: Record<string, string> = {};
@@ -134,13 +146,13 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
   try {
     source = api ? apiSource(api, (v.token as string) ?? process.env.WATTPRINT_TOKEN) : localSource((v.db as string) ?? path.join(stateDir, 'wattprint.db'));
   } catch (err) {
-    return fail((err as Error).message);
+    return fail((err as Error).message, 1);
   }
   const out = (s: string) => console.log(s);
   try {
     if (v.job) {
       const r = await source.job(v.job as string);
-      if (!r) return fail(`no energy recorded for job "${v.job}"`);
+      if (!r) return fail(`no energy recorded for job "${v.job}"`, 1);
       if (format === 'table') out([renderJobReport(r), '', ...provenanceLines(provenance([r]))].join('\n'));
       else if (format === 'json') out(JSON.stringify(r, null, 2));
       else out(renderJobs(format, [r]));
@@ -150,7 +162,7 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     progress.update('querying jobs…');
     const jobs = await source.jobs({ labels, from: v.from as string | undefined, to: v.to as string | undefined }, (n) => progress.update(`${n} jobs fetched, grouping…`));
     progress.done();
-    if (jobs.length === 0) return fail('no jobs match');
+    if (jobs.length === 0) return fail('no jobs match', 1);
     const keys = ((v['group-by'] as string) ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     const groupOf = (j: JobReport) => JSON.stringify(keys.map((k) => keyValue(j, k)));
     // The analyses print only their result; several of them print one after the other.
@@ -166,7 +178,7 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     else out(renderJobs(format, jobs));
     return 0;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail((err as Error).message, 1);
   } finally {
     await source.close();
   }

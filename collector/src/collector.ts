@@ -91,6 +91,18 @@ function carbonSection(cfg: CollectorConfig): Record<string, unknown> {
   return { ...defaults, ...raw, ...(cfg.zone ? { defaultZone: cfg.zone } : {}) };
 }
 
+/** A listener could not bind its address (busy port, no such interface, no permission). */
+export class BindError extends Error {
+  readonly listener: 'grpc' | 'http';
+  readonly address: string;
+  constructor(listener: 'grpc' | 'http', address: string, cause: Error) {
+    const busy = /EADDRINUSE|address already in use|No address added/i.test(cause.message) || (cause as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    super(`${listener === 'grpc' ? 'gRPC' : 'HTTP'} cannot listen on ${address}: ${busy ? 'the port is in use' : cause.message}`);
+    this.listener = listener;
+    this.address = address;
+  }
+}
+
 export async function startCollector(cfg: CollectorConfig, log: (m: string) => void = (m) => console.error(m)): Promise<RunningCollector> {
   if (!cfg.tls && !cfg.plaintext) throw new Error('collector: set TLS files (ca, cert, key) or, for loopback and trusted networks only, plaintext');
   // A bad carbon config stops the start, before anything listens.
@@ -145,19 +157,30 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     baseline: cfg.baselines?.[r.host ?? ''],
     registrations: registry.processesFor(r.host ?? '').map((p) => ({ host: p.host, pid: p.pid, startTimeUs: p.startTimeUs || undefined, fromUs: p.fromUs, toUs: p.toUs, jobId: p.jobId, labels: registry.get(p.jobId)?.labels })),
   });
-  // With mTLS the host an agent speaks for is the one its client certificate names.
-  const ingest = await startIngestServer(cfg.grpcAddress, creds, {
-    sink: ingestSink,
-    log,
-    context,
-    identityOf: cfg.tls ? peerCertificateIdentity : undefined,
-    onStored: (results) => {
-      energyMetrics.onStored(results);
-      carbon.onStored(results);
-    },
-  });
-  carbon.start();
+  // Read before anything listens: a bad file must not leave a port bound.
   const tokens = cfg.tokensFile ? loadTokens(cfg.tokensFile) : [];
+  // A failed start releases what it had opened, so the process can exit.
+  const release = async (...steps: Array<() => unknown>) => {
+    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+  };
+  let ingest: Awaited<ReturnType<typeof startIngestServer>>;
+  try {
+    ingest = await startIngestServer(cfg.grpcAddress, creds, {
+      sink: ingestSink,
+      log,
+      context,
+      // With mTLS the host an agent speaks for is the one its client certificate names.
+      identityOf: cfg.tls ? peerCertificateIdentity : undefined,
+      onStored: (results) => {
+        energyMetrics.onStored(results);
+        carbon.onStored(results);
+      },
+    });
+  } catch (err) {
+    await release(() => registry.close(), () => store.close());
+    throw new BindError('grpc', cfg.grpcAddress, err as Error);
+  }
+  carbon.start();
   if (tokens.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(cfg.httpHost)) log(`collector: the HTTP API on ${cfg.httpHost} has no tokens configured: anyone who reaches it can read and register jobs`);
   const telemetry = createSelfTelemetry(() => ingest.counters, energyMetrics, () => (hasDeadLetters(store) ? { deadLettered: store.deadLettered() } : undefined));
   const carbonFor = async (job: JobTotals): Promise<CarbonSummary | undefined> => {
@@ -172,7 +195,12 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   };
   const allowedHosts = ['localhost', '127.0.0.1', '[::1]', cfg.httpHost.includes(':') ? `[${cfg.httpHost}]` : cfg.httpHost, ...(cfg.allowedHosts ?? [])];
   const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host), allowedHosts, ready: () => influxConnection?.ready() ?? true });
-  await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
+  try {
+    await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
+  } catch (err) {
+    await release(() => api.close(), () => ingest.stop(), () => carbon.stop(), () => telemetry.shutdown(), () => registry.close(), () => store.close());
+    throw new BindError('http', `${cfg.httpHost}:${cfg.httpPort}`, err as Error);
+  }
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;
   const alerts = cfg.alerts && cfg.alerts.rules.length > 0 ? new AlertEvaluator({ store, config: cfg.alerts, log }) : undefined;

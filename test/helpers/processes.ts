@@ -6,7 +6,8 @@ import readline from 'node:readline';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
-export const CLI = path.join(REPO, 'cli', 'src', 'main.ts');
+// WATTPRINT_TEST_BUILD=1 runs the built JavaScript (`npm run build`) instead of the sources (CI does both).
+export const CLI = process.env.WATTPRINT_TEST_BUILD ? path.join(REPO, 'build', 'cli', 'src', 'main.js') : path.join(REPO, 'cli', 'src', 'main.ts');
 
 export interface Proc {
   child: ChildProcess;

@@ -1,0 +1,170 @@
+// CLI conventions, through the `wattprint` command as shipped: --version and
+// --help everywhere, one unit per kind of option, exit codes as shells use them
+// (0 ok, 1 runtime, 2 usage, 126/127 command cannot run), errors that name the
+// option to fix, and a failed start that exits instead of hanging.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CLI, NODE, REPO } from '../../test/helpers/processes.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-conventions-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const COMMANDS = ['start', 'agent', 'collector', 'measure', 'report', 'probe', 'sample'];
+
+/** Runs the CLI; a run that outlives the limit is killed and reported as hung. */
+function cli(args: string[], limitMs = 60_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATTPRINT_STATE_DIR: path.join(dir, 'state') } });
+    let out = '';
+    let err = '';
+    let hung = false;
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, hung });
+    });
+  });
+}
+
+/** A port held by another process-like listener for the test's duration. */
+async function busyPort(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const p = await busyPort();
+  await p.close();
+  return p.port;
+}
+
+test('--version prints the release version, at the top and on every command', async () => {
+  for (const args of [['--version'], ['-V'], ...COMMANDS.map((c) => [c, '--version'])]) {
+    const r = await cli(args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.equal(r.out.trim(), `wattprint ${VERSION}`, args.join(' '));
+  }
+});
+
+test('--help works on every command, measure included, and documents every option measure accepts', async () => {
+  for (const c of COMMANDS) {
+    const r = await cli([c, '--help']);
+    assert.equal(r.code, 0, `${c} --help: ${r.err}`);
+    assert.match(r.out, new RegExp(`^Usage: wattprint ${c}`), c);
+  }
+  const m = await cli(['measure', '--help']);
+  for (const o of ['--job', '--label', '--emissions-csv', '--project', '--socket', '--api', '--json', '--zone', '--carbon-config', '--state-dir', '--interval-ms', '--sysfs-root', '--procfs-root']) assert.ok(m.out.includes(o), `measure --help lacks ${o}`);
+  assert.match(m.out, /127/);
+});
+
+test('usage errors exit 2 and name the option; no command is a usage error too', async () => {
+  const bad = await cli(['collector', '--http-port', 'eighty']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--http-port must be a number/);
+  const unknown = await cli(['probe', '--frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /--frobnicate/);
+  assert.equal((await cli(['report', '--format', 'yaml'])).code, 2);
+  assert.equal((await cli([])).code, 2);
+  assert.equal((await cli(['nonsense'])).code, 2);
+});
+
+test('sample takes --interval-ms like the other commands; --interval (seconds) still works, with a deprecation warning', async () => {
+  const sysfs = fs.mkdtempSync(path.join(dir, 'sys-'));
+  const ms = await cli(['sample', '--interval-ms', '100', '--count', '1', '--sysfs-root', sysfs]);
+  assert.equal(ms.code, 0, ms.err);
+  assert.match(ms.out, /^#1 /m);
+  assert.doesNotMatch(ms.err, /deprecated/);
+  const s = await cli(['sample', '--interval', '0.1', '--count', '1', '--sysfs-root', sysfs]);
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.err, /--interval \(seconds\) is deprecated; use --interval-ms/);
+  assert.equal((await cli(['sample', '--interval', '1', '--interval-ms', '1000'])).code, 2);
+});
+
+test('measure exits 127 for a command that is not found and 126 for one that cannot run', async () => {
+  const sysfs = fs.mkdtempSync(path.join(dir, 'sys-'));
+  const common = ['--state-dir', path.join(dir, 'measure'), '--sysfs-root', sysfs, '--socket', path.join(dir, 'no-agent.sock')];
+  const missing = await cli(['measure', ...common, '--', path.join(dir, 'no-such-command')]);
+  assert.equal(missing.code, 127, missing.err);
+  assert.match(missing.err, /no-such-command: command not found/);
+  const plain = path.join(dir, 'not-executable');
+  fs.writeFileSync(plain, 'echo hi\n', { mode: 0o644 });
+  const cannot = await cli(['measure', ...common, '--', plain]);
+  assert.equal(cannot.code, 126, cannot.err);
+  assert.match(cannot.err, /cannot run .*not-executable/);
+});
+
+test('report: an unreachable API is a runtime error (1) that says which URL and why', async () => {
+  const port = await closedPort();
+  const r = await cli(['report', '--api', `http://127.0.0.1:${port}`, '--job', 'j1']);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, new RegExp(`cannot reach the collector API at http://127\\.0\\.0\\.1:${port}/v1/jobs/j1: ECONNREFUSED`));
+  assert.match(r.err, /--api/);
+  assert.doesNotMatch(r.err, /^wattprint report: fetch failed$/m);
+});
+
+test('a busy gRPC port names the option that moves it and exits 1', async () => {
+  const busy = await busyPort();
+  try {
+    const r = await cli(['collector', '--plaintext', '--grpc', `127.0.0.1:${busy.port}`, '--http-port', '0', '--db', path.join(dir, 'g.db')]);
+    assert.equal(r.hung, false, 'the collector hung');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, new RegExp(`gRPC cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is in use; move it with --grpc`));
+    const s = await cli(['start', '--grpc-port', String(busy.port), '--port', '0', '--state-dir', path.join(dir, 'start-g')]);
+    assert.equal(s.code, 1, s.err);
+    assert.match(s.err, /move it with --grpc-port/);
+  } finally {
+    await busy.close();
+  }
+});
+
+test('a busy HTTP port names the option, releases the gRPC port it had bound, and exits', async () => {
+  const busy = await busyPort();
+  const grpcPort = await closedPort();
+  try {
+    const r = await cli(['collector', '--plaintext', '--grpc', `127.0.0.1:${grpcPort}`, '--http-port', String(busy.port), '--db', path.join(dir, 'h.db')]);
+    assert.equal(r.hung, false, 'the collector hung holding its gRPC port');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, new RegExp(`HTTP cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is in use; move it with --http-port`));
+    const s = await cli(['start', '--grpc-port', String(grpcPort), '--port', String(busy.port), '--state-dir', path.join(dir, 'start-h')]);
+    assert.equal(s.hung, false, 'start hung holding its gRPC port');
+    assert.equal(s.code, 1, s.err);
+    assert.match(s.err, /move it with --port/);
+    // The gRPC port is free again: something else can bind it.
+    const again = net.createServer();
+    await new Promise<void>((resolve, reject) => again.once('error', reject).listen(grpcPort, '127.0.0.1', resolve));
+    await new Promise((r) => again.close(r));
+  } finally {
+    await busy.close();
+  }
+});
+
+test('the wattprint bin runs on the pinned Node 22 whatever node is first on PATH', async () => {
+  // A "node" first on PATH that would fail the way Node 20 does on .ts files.
+  const fakeBin = fs.mkdtempSync(path.join(dir, 'path-'));
+  fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\necho "TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension \\".ts\\"" >&2\nexit 1\n', { mode: 0o755 });
+  const bin = path.join(REPO, 'node_modules', '.bin', 'wattprint');
+  const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(bin, ['--version'], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${fakeBin}:/usr/bin:/bin` } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim(), `wattprint ${VERSION}`);
+});
