@@ -18,6 +18,7 @@ import type { GpuInfo } from './sources/nvml.ts';
 import { readCheckpoint, resumeFrom, writeCheckpoint, type Positions } from './sampler/checkpoint.ts';
 import { nowUs } from './sampler/sampler.ts';
 import { agentInstanceId } from './instance.ts';
+import { findAgent } from './local/discovery.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -281,7 +282,11 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
   const timer = setInterval(() => void tick(), cfg.intervalMs);
   const status = () => ({ host: cfg.host, version: AGENT_VERSION, sources: probes, spool: spool.stats(), uplink: uplink.stats, registrations: registry.size });
   let endpoint: LocalEndpoint | undefined;
-  if (cfg.socketPath) {
+  const other = cfg.socketPath ? await findAgent([{ path: cfg.socketPath, from: 'socketPath' }]) : undefined;
+  if (other && other.state !== 'absent') {
+    // Never take over a live agent's socket: jobs registered there would go to the wrong agent.
+    log(`agent: another agent already listens on ${cfg.socketPath} (${other.state}); this agent's local endpoint is off, and a collector refuses its reports for this host while that one reports (duplicate_agent)`);
+  } else if (cfg.socketPath) {
     try {
       endpoint = await startLocalEndpoint(cfg.socketPath, registry, status);
     } catch (err) {

@@ -172,7 +172,7 @@ test('MIG: whole-board energy flagged "mig", processes per instance with their i
   assert.deepEqual(calls('nvmlDeviceGetProcessUtilization'), [], 'NVML has no per-process utilisation under MIG');
 });
 
-test('a lost GPU becomes a status entry; the others go on, and it re-baselines when back', async () => {
+test('a lost GPU becomes a status entry; the others go on, and when back the energy since its last good read is counted, flagged', async () => {
   const gpus = (lost: 0 | 1, mj: number) => [`gpu uuid=${A100} name=A100 energy_mj=${mj} power_mw=1 limit_mw=1`, `gpu uuid=${V100} name=V100 energy_mj=${mj * 2} power_mw=1 limit_mw=1 lost=${lost}`];
   scenario(...gpus(0, 1000));
   const src = source();
@@ -186,9 +186,25 @@ test('a lost GPU becomes a status entry; the others go on, and it re-baselines w
 
   scenario(...gpus(0, 9000));
   const back = await src.read(ctx(2, 3));
-  assert.deepEqual(back.energy.map((e) => [e.device, e.joules]), [[A100, 7]], 'the gap while lost is never charged');
+  assert.deepEqual(back.energy.map((e) => [e.device, e.joules, e.flags, e.spanStartUs]), [[A100, 7, [], undefined], [V100, 16, ['catch_up'], 1 * S]], 'the counter kept counting while the board was lost: nothing lost');
   scenario(...gpus(0, 9500));
-  assert.deepEqual((await src.read(ctx(3, 4))).energy.map((e) => [e.device, e.joules]), [[A100, 0.5], [V100, 1]]);
+  assert.deepEqual((await src.read(ctx(3, 4))).energy.map((e) => [e.device, e.joules, e.flags]), [[A100, 0.5, []], [V100, 1, []]]);
+});
+
+test('counter positions persisted on this boot: a restarted source counts the downtime, flagged gap_recovered', async () => {
+  const gpu = (mj: number) => `gpu uuid=${A100} name=A100 energy_mj=${mj} power_mw=1 limit_mw=1`;
+  scenario(gpu(5000));
+  const before = source();
+  await before.read(ctx(0, 1));
+  const saved = before.counterPositions();
+  assert.deepEqual(saved, { [A100]: { value: '5000', atUs: 1 * S } });
+  await before.close();
+  open.splice(open.indexOf(before), 1);
+  scenario(gpu(65000)); // 60 J while the agent was down
+  const after = source();
+  after.restoreCounterPositions(saved);
+  const r = await after.read(ctx(10, 11));
+  assert.deepEqual(r.energy.map((e) => [e.device, e.joules, e.flags, e.spanStartUs]), [[A100, 60, ['gap_recovered'], 1 * S]]);
 });
 
 test('no permission to list processes keeps the energy and says how to fix it', async () => {

@@ -149,3 +149,32 @@ test('kept /proc/<pid>/stat descriptors and the open-per-scan path agree; gone p
     f.remove();
   }
 });
+
+test('restored from a snapshot (agent restart on this boot): the gap CPU goes to processes alive with the same start time, new ones get all of theirs', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 500, stime: 0, starttime: 1000, env: { WATTPRINT_JOB_ID: 'j1' } });
+    f.put({ pid: 101, comm: 'gone', ppid: 1, utime: 50, stime: 0, starttime: 1000 });
+    f.put({ pid: 102, comm: 'reused', ppid: 1, utime: 70, stime: 0, starttime: 1000 });
+    const before = new ProcScanner({ procfsRoot: f.root });
+    before.scan();
+    const snap = JSON.parse(JSON.stringify(before.snapshot())); // as persisted
+    before.close();
+    // 10 s of downtime: train burns 3 s, 101 exits, 102's pid is reused, a worker starts.
+    f.tick(10, 6);
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 800, stime: 0, starttime: 1000, env: { WATTPRINT_JOB_ID: 'j1' } });
+    f.kill(101);
+    f.put({ pid: 102, comm: 'new-owner', ppid: 1, utime: 40, stime: 0, starttime: f.uptimeTicks - 100 });
+    f.put({ pid: 103, comm: 'worker', ppid: 100, utime: 120, stime: 0, starttime: f.uptimeTicks - 500, env: { WATTPRINT_JOB_ID: 'j1' } });
+    const after = new ProcScanner({ procfsRoot: f.root });
+    after.restore(snap);
+    const r = after.scan();
+    after.close();
+    assert.equal(r.baseline, false, 'the restored scan is an interval, not a baseline');
+    assert.equal(r.cpuBusySeconds, 6, 'host CPU over the whole gap');
+    const cpu = Object.fromEntries(r.processes.map((p) => [`${p.pid}:${p.command}`, [p.cpuSeconds, p.jobId]]));
+    assert.deepEqual(cpu, { '100:train': [3, 'j1'], '102:new-owner': [0.4, ''], '103:worker': [1.2, 'j1'] });
+  } finally {
+    f.remove();
+  }
+});

@@ -34,6 +34,7 @@ const SCRIPTS: ScriptSpec[] = [
   { file: 'influx.bench.ts', args: [], timeoutS: 240 },
   { file: 'web.bench.ts', args: [], timeoutS: 240 },
   { file: 'agent.bench.ts', args: [], timeoutS: 300 },
+  { file: 'checkpoint.bench.ts', args: [], timeoutS: 120 },
 ];
 
 const num = (f: Figure, k: string) => (typeof f.fields[k] === 'number' ? fmt(f.fields[k]) : '?');

@@ -4,7 +4,9 @@
 // nothing is counted twice. Real processes on a moving RAPL fixture.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { localRequest } from '@wattprint/agent/local/endpoint.ts';
 import { cleanup, expectExactlyStored, Load, sleep, startAgent, startCollector, tmpDir, waitFor } from './harness.ts';
 
 after(cleanup);
@@ -37,5 +39,26 @@ test('a second agent for a host is refused through another collector on the same
     await second?.kill();
     await c1.kill();
     await c2.kill();
+  }
+});
+
+test('a second agent never takes over a live agent\'s local socket', async () => {
+  const dir = tmpDir('sock');
+  const load = new Load();
+  const collector = await startCollector(path.join(dir, 'c.db'));
+  const socket = path.join(dir, 'agent.sock');
+  const opts = { collectors: [`127.0.0.1:${collector.grpcPort}`], sysfsRoot: load.sysfsRoot, socket };
+  const first = await startAgent({ ...opts, spoolDir: path.join(dir, 'spool-1'), host: 'sock-a' });
+  let second: Awaited<ReturnType<typeof startAgent>> | undefined;
+  try {
+    await waitFor('the first agent\'s socket', () => fs.existsSync(socket), 10_000);
+    second = await startAgent({ ...opts, spoolDir: path.join(dir, 'spool-2'), host: 'sock-b' });
+    await waitFor('the second agent to step back', () => /another agent already listens on .*agent\.sock \(answering\); this agent's local endpoint is off/.test(second!.output()), 10_000);
+    const status = await localRequest(socket, 'GET', '/v1/status');
+    assert.equal(status.body.host, 'sock-a', 'registrations still reach the first agent');
+  } finally {
+    await first.kill();
+    await second?.kill();
+    await collector.kill();
   }
 });

@@ -21,6 +21,8 @@ export interface SamplerOptions {
 
 export class Sampler {
   private lastUs: number | undefined;
+  /** Said once, in the interval that spans a restart gap. */
+  private gapNote: SourceStatus | undefined;
   private readonly opts: SamplerOptions;
   private readonly clock: () => number;
 
@@ -46,6 +48,12 @@ export class Sampler {
    */
   restore(p: Positions): void {
     this.lastUs = p.endUs;
+    this.gapNote = {
+      source: 'agent',
+      ok: true,
+      reason: `this interval covers an agent restart on the same boot (${((this.clock() - p.endUs) / 1e6).toFixed(1)} s): counters continue from their persisted positions (gap_recovered); the CPU time of processes that ended during the gap is not known per process and stays unattributed (system)`,
+      fix: '',
+    };
     for (const s of this.opts.sources) {
       const saved = p.sources[s.name];
       if (saved) s.restoreCounterPositions?.(saved);
@@ -77,6 +85,8 @@ export class Sampler {
     if (first || scan.baseline) return undefined;
     const sources: SourceStatus[] = readings.flatMap((r) => r.status);
     for (const p of scan.problems) sources.push({ source: 'procfs', ok: false, reason: p, fix: '' });
+    if (this.gapNote) sources.push(this.gapNote);
+    this.gapNote = undefined;
     return {
       host: this.opts.host,
       seq,

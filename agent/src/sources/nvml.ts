@@ -13,7 +13,7 @@
 import { Domain, Quality, Source, type EnergyReading, type GpuProcessUsage, type SourceStatus } from '@wattprint/proto';
 import { counterDelta, millijoulesToJoules } from '../sampler/counter.ts';
 import { DEFAULT_NVML_LIBRARY, NOT_MIG, Nvml, NvmlError, NvmlLoadError, NvmlReturn, type NvmlDevice, type NvmlProcessInfo, type NvmlUtilSample } from './nvml-ffi.ts';
-import type { EnergySource, ProbeResult, SampleContext, SourceReading } from './source.ts';
+import type { CounterPositions, EnergySource, ProbeResult, SampleContext, SourceReading } from './source.ts';
 
 const SOURCE = 'nvml';
 /** NVML_VALUE_NOT_AVAILABLE for unsigned long long fields (usedGpuMemory without permission). */
@@ -115,6 +115,12 @@ interface Board {
   /** false once the energy counter answered NOT_SUPPORTED (pre-Volta). */
   counter: boolean | undefined;
   lastMj?: bigint;
+  /** When lastMj was read; kept through failed reads so the recovery counts the gap. */
+  lastMjAtUs?: number;
+  /** Failed reads since lastMj. */
+  failures?: number;
+  /** lastMj came from a position persisted on this boot (agent restart). */
+  restored?: boolean;
   lastPower?: { mw: number; atUs: number };
   lastSeenUs?: bigint;
   utilUnsupportedSaid?: boolean;
@@ -131,6 +137,8 @@ export class NvmlSource implements EnergySource {
   /** Board indices whose discovery failed; retried every read. */
   private missing = new Set<number>();
   private discovered = false;
+  /** Positions persisted on this boot, by GPU UUID, for boards not yet discovered. */
+  private restoredPositions: CounterPositions = {};
 
   constructor(opts: NvmlSourceOptions = {}) {
     this.libPath = opts.libPath ?? DEFAULT_NVML_LIBRARY;
@@ -245,9 +253,10 @@ export class NvmlSource implements EnergySource {
         const reading = await this.readEnergy(nvml, board, ctx.endUs, status);
         if (reading) energy.push(reading);
       } catch (err) {
-        // Lost or unreadable: forget the baselines so a recovered board starts afresh
-        // instead of being charged for the gap.
-        board.lastMj = undefined;
+        // Lost or unreadable: the energy counter's last good value is kept, so a
+        // board that reads again counts the gap (flag catch_up; a driver reload shows
+        // as a counter reset). Integrated power cannot cover the gap: it starts afresh.
+        if (board.lastMj !== undefined) board.failures = (board.failures ?? 0) + 1;
         board.lastPower = undefined;
         status.push(problem(`GPU ${board.uuid}`, err));
         continue;
@@ -267,11 +276,33 @@ export class NvmlSource implements EnergySource {
       try {
         const mj = await nvml.totalEnergyMj(board.dev);
         board.counter = true;
+        const saved = board.lastMj === undefined ? this.restoredPositions[board.uuid] : undefined;
+        if (saved) {
+          board.lastMj = BigInt(saved.value);
+          board.lastMjAtUs = saved.atUs;
+          board.restored = true;
+          delete this.restoredPositions[board.uuid];
+        }
         const prev = board.lastMj;
+        const prevAtUs = board.lastMjAtUs;
+        const gapFlags = [...((board.failures ?? 0) > 0 ? ['catch_up'] : []), ...(board.restored ? ['gap_recovered'] : [])];
         board.lastMj = mj;
+        board.lastMjAtUs = atUs;
+        board.failures = 0;
+        board.restored = false;
         // A 64-bit mJ counter does not wrap; going back means the driver reloaded.
         const d = counterDelta(prev, mj, undefined);
         if (d.outcome === 'baseline') return undefined;
+        flags.push(...gapFlags);
+        if (gapFlags.length > 0 && prevAtUs !== undefined) {
+          const reading: EnergyReading = { domain: Domain.DOMAIN_GPU, device: board.uuid, source: Source.SOURCE_NVML, quality: Quality.QUALITY_COUNTER, joules: 0, flags, spanStartUs: prevAtUs };
+          if (d.outcome === 'reset') {
+            flags.push('counter_reset');
+            status.push({ source: SOURCE, ok: false, reason: `GPU ${board.uuid}: energy counter went back from ${prev} to ${mj} mJ (driver reloaded); only the energy since the reset is counted`, fix: '' });
+          }
+          reading.joules = millijoulesToJoules(d.delta);
+          return reading;
+        }
         if (d.outcome === 'reset') {
           flags.push('counter_reset');
           status.push({ source: SOURCE, ok: false, reason: `GPU ${board.uuid}: energy counter went back from ${prev} to ${mj} mJ (driver reloaded); only the energy since the reset is counted`, fix: '' });
@@ -288,6 +319,16 @@ export class NvmlSource implements EnergySource {
     if (!prev) return undefined;
     flags.push('power_integrated');
     return { domain: Domain.DOMAIN_GPU, device: board.uuid, source: Source.SOURCE_NVML, quality: Quality.QUALITY_INTEGRATED_POWER, joules: integratePowerJoules(prev.mw, prev.atUs, mw, atUs), flags };
+  }
+
+  counterPositions(): CounterPositions {
+    const out: CounterPositions = { ...this.restoredPositions };
+    for (const b of this.boards) if (b.lastMj !== undefined && b.lastMjAtUs !== undefined) out[b.uuid] = { value: b.lastMj.toString(), atUs: b.lastMjAtUs };
+    return out;
+  }
+
+  restoreCounterPositions(p: CounterPositions): void {
+    for (const [uuid, pos] of Object.entries(p)) if (/^\d+$/.test(pos.value) && Number.isFinite(pos.atUs)) this.restoredPositions[uuid] = pos;
   }
 
   private async readProcesses(nvml: Nvml, board: Board, startUs: number, status: SourceStatus[]): Promise<GpuProcessUsage[]> {

@@ -72,3 +72,19 @@ describe('reading checks and secrets', () => {
     assert.equal(parseSecret('OTHER=1\n', 'IPMI_PASSWORD'), undefined);
   });
 });
+
+test('an energy register persisted on this boot: a restarted meter source counts the downtime, flagged gap_recovered', async () => {
+  const { MeterSource } = await import('@wattprint/agent/sources/meters/meter-source.ts');
+  const { Source } = await import('@wattprint/proto');
+  let register = 1000;
+  const meter = { kind: 'command' as const, name: 'pdu-7', source: Source.SOURCE_COMMAND, target: 'test', read: async () => ({ energyJoules: register, watts: 300 }) };
+  const before = new MeterSource(meter);
+  await before.read({ startUs: 0, endUs: 1e6, cpuBusySeconds: 0, cpuIdleSeconds: 0, cpuCount: 1 });
+  const saved = before.counterPositions();
+  assert.deepEqual(saved, { register: { value: '1000', atUs: 1e6 } });
+  register = 4000; // 3 kJ while the agent was down
+  const after = new MeterSource(meter);
+  after.restoreCounterPositions(saved);
+  const r = await after.read({ startUs: 10e6, endUs: 11e6, cpuBusySeconds: 0, cpuIdleSeconds: 0, cpuCount: 1 });
+  assert.deepEqual(r.energy.map((e) => [e.device, e.joules, e.flags, e.spanStartUs]), [['pdu-7', 3000, ['gap_recovered'], 1e6]]);
+});

@@ -7,7 +7,7 @@
 // the missed time gets no energy rather than an invented one.
 // Every failure is a SourceStatus naming the meter; nothing here throws.
 import { Domain, Quality, type EnergyReading, type SourceStatus } from '@wattprint/proto';
-import type { EnergySource, ProbeResult, SampleContext, SourceReading } from '../source.ts';
+import type { CounterPositions, EnergySource, ProbeResult, SampleContext, SourceReading } from '../source.ts';
 import { integrateInterval, MeterError, nonNegative, registerDelta, type Meter, type MeterReading } from './meter.ts';
 
 export interface MeterSourceOptions {
@@ -30,7 +30,7 @@ export class MeterSource implements EnergySource {
   private readonly useRegister: boolean;
   private readonly maxWatts: number;
   private readonly staleAfterUs: number;
-  private lastRegister: { joules: number; atUs: number } | undefined;
+  private lastRegister: { joules: number; atUs: number; restored?: boolean } | undefined;
   private lastPower: { watts: number; atUs: number } | undefined;
   private lastMeterTime: { ms: number; sinceUs: number } | undefined;
   /** Polls that failed since the last good one. */
@@ -45,6 +45,17 @@ export class MeterSource implements EnergySource {
     this.useRegister = (opts.energyFrom ?? 'register') === 'register';
     this.maxWatts = opts.maxWatts ?? 100_000;
     this.staleAfterUs = (opts.staleAfterMs ?? 10_000) * 1000;
+  }
+
+  /** The energy register's last good value (joules), persisted so a restart on this boot counts the downtime. */
+  counterPositions(): CounterPositions {
+    return this.lastRegister ? { register: { value: String(this.lastRegister.joules), atUs: this.lastRegister.atUs } } : {};
+  }
+
+  restoreCounterPositions(p: CounterPositions): void {
+    const r = p.register;
+    const joules = Number(r?.value);
+    if (r && Number.isFinite(joules) && joules >= 0 && Number.isFinite(r.atUs)) this.lastRegister = { joules, atUs: r.atUs, restored: true };
   }
 
   async probe(): Promise<ProbeResult> {
@@ -90,7 +101,10 @@ export class MeterSource implements EnergySource {
         status.push(this.problem(`energy register went back from ${prev.joules} J to ${reading.energyJoules} J (reset); only the energy since the reset is counted`, 'someone or something reset the meter\'s energy total; nothing to do unless it recurs'));
       }
       if (missed > 0) flags.push('catch_up');
-      return { energy: [this.energy(Quality.QUALITY_COUNTER, d.joules, flags)], status };
+      if (prev.restored) flags.push('gap_recovered');
+      const out = this.energy(Quality.QUALITY_COUNTER, d.joules, flags);
+      if (prev.atUs < ctx.startUs) out.spanStartUs = prev.atUs; // judged over the gap it covers
+      return { energy: [out], status };
     }
 
     const watts = reading.watts;
