@@ -203,7 +203,7 @@ ${LOG_HELP}`;
       alerts: v['alerts-config'] ? loadAlertConfig(v['alerts-config'] as string) : undefined,
       tokensFile: v.tokens as string | undefined,
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
-      baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
+      baselines: v.baselines ? await loadBaselines(v.baselines as string) : undefined,
     }, log);
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: c.grpcPort, httpPort: c.httpPort }));
@@ -337,20 +337,20 @@ export function probeZone(configFile: string | undefined): { zone: string | unde
   };
 }
 
-/** {"host": {"domain/device": watts}}: every value a finite number >= 0. */
-function loadBaselines(file: string): Record<string, Record<string, number>> {
+/** {"host": {"domain/device": watts}}: every value a number >= 0 (JSON Schema, collector/src/config/baselines.ts). */
+async function loadBaselines(file: string): Promise<Record<string, Record<string, number>>> {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`--baselines ${file}: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`--baselines ${file}: expected {"host": {"domain/device": watts}}`);
-  for (const [host, b] of Object.entries(raw)) {
-    if (typeof b !== 'object' || b === null) throw new UsageError(`--baselines ${file}: "${host}" must map "domain/device" to watts`);
-    for (const [k, w] of Object.entries(b)) if (!/^[a-z]+\/.+$/.test(k) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new UsageError(`--baselines ${file}: ${host}."${k}" must be "domain/device": watts >= 0, got ${JSON.stringify(w)}`);
+  const { parseBaselines } = await import('@wattprint/collector/config/baselines.ts');
+  try {
+    return parseBaselines(raw, `--baselines ${file}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  return raw as Record<string, Record<string, number>>;
 }
 
 export function printTable(header: string[], rows: string[][]): void {

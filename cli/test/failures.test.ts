@@ -107,3 +107,11 @@ test('a busy HTTP port names the option, releases the gRPC port it had bound, an
   }
 });
 
+
+test('a config file that breaks its schema is a usage error naming the file, the key and the rule', async () => {
+  const file = path.join(dir, 'baselines.json');
+  fs.writeFileSync(file, JSON.stringify({ gpu01: { 'package/package-0': -3 } }));
+  const r = await cli(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--db', path.join(dir, 'b.db'), '--baselines', file]);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, new RegExp(`--baselines ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: gpu01\\."package/package-0" must be watts, a number >= 0, got -3`));
+});
