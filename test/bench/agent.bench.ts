@@ -136,7 +136,7 @@ interface Cost {
  * meanwhile; peak RSS is the whole life's. The spool stays on disk, fsync
  * and all, as deployed.
  */
-async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeOptions = '', entry: string[] = [CLI]): Promise<Cost> {
+async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeOptions = '', entry: string[] = [CLI], env: Record<string, string> = {}): Promise<Cost> {
   const intervalMs = 1000 / rateHz;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-bench-agent-'));
   const collector = await startCollectorProcess(path.join(dir, 'collector.db'));
@@ -156,7 +156,7 @@ async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeO
       nvidiaSmiPath: '/nonexistent/nvidia-smi',
     }),
   );
-  const agent = nodeProcess([...entry, 'agent', '--config', config], { FAKE_NVML_SCENARIO: host.scenarioFile, NODE_OPTIONS: nodeOptions });
+  const agent = nodeProcess([...entry, 'agent', '--config', config], { ...env, FAKE_NVML_SCENARIO: host.scenarioFile, NODE_OPTIONS: nodeOptions });
   const stop = stepEvery(host, intervalMs);
   try {
     await waitForLine(agent, /"component":"agent".*"msg":"host \S+, sending to /);
@@ -260,15 +260,16 @@ async function idleNodeRssBytes(ext: 'js' | 'ts'): Promise<number> {
 }
 
 /** The agent as the unit runs it: built JavaScript with the unit's V8 flags (read from the unit, so they cannot drift). */
-function shippedAgentEntry(): { entry: string[]; flags: string[]; buildDir: string } {
+function shippedAgentEntry(): { entry: string[]; flags: string[]; env: Record<string, string>; buildDir: string } {
   const unit = fs.readFileSync(path.join(REPO, 'deploy/systemd/wattprint-agent.service'), 'utf8');
   const exec = /^ExecStart=(\S+) (.*) \/opt\/wattprint\/cli\/src\/main\.js agent /m.exec(unit);
   if (!exec) throw new Error('wattprint-agent.service: ExecStart does not run /opt/wattprint/cli/src/main.js agent');
   const flags = exec[2]!.split(/\s+/).filter((f) => f.startsWith('--') && !f.startsWith('--disable-warning'));
+  const env = Object.fromEntries([...unit.matchAll(/^Environment=(\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
   // Inside the repository tree the build resolves its packages from node_modules like a release does.
   const out = path.join(REPO, 'build', `bench-${process.pid}`);
   build(out);
-  return { entry: [...flags, path.join(out, 'cli/src/main.js')], flags, buildDir: out };
+  return { entry: [...flags, path.join(out, 'cli/src/main.js')], flags, env, buildDir: out };
 }
 
 /**
@@ -349,13 +350,14 @@ if (!ne.bin) {
     const shipped = shippedAgentEntry();
     try {
       progress(`agent as shipped (built JavaScript, unit flags ${shipped.flags.join(' ')}) at 1 Hz for ${SECONDS_1HZ} s`);
-      const a = await agentCost(host, 1, SECONDS_1HZ, '', shipped.entry);
+      const a = await agentCost(host, 1, SECONDS_1HZ, '', shipped.entry, shipped.env);
       const n = await nodeExporterCost(host, ne.bin, 1, SECONDS_1HZ);
       emit({
         name: 'agent_as_shipped_1hz',
         processes: host.processes.length,
         gpus: GPUS,
         nodeFlags: shipped.flags.join(' '),
+        unitEnvironment: Object.entries(shipped.env).map(([k, v]) => `${k}=${v}`).join(' '),
         agentCpuMsPerInterval: sig(a.cpuMsPerReading),
         agentPeakRssMiB: sig(a.peakRssBytes / MiB),
         baselineName: `node_exporter ${n.version} (rapl, cpu, processes) scraped at 1 Hz, right after`,
