@@ -38,21 +38,32 @@ export function render(format: Format, header: string[], rows: Cell[][], numeric
 /** The human summary `wattprint measure` prints when the command ends. */
 export function renderJobReport(r: JobReport): string {
   const e = r.energy;
-  const kwhRow = (name: string, v: number): Cell[] => [name, v * 1000, v * 3.6e6 / Math.max(r.durationSeconds, 1e-9)];
-  const rows: Cell[][] = [kwhRow('cpu', e.byComponentKwh.cpu), kwhRow('dram', e.byComponentKwh.dram), kwhRow('gpu', e.byComponentKwh.gpu)];
+  // An estimate (TDP model) is good to a couple of digits, not four: "~8.0", not "7.972".
+  const digits = e.estimated ? 2 : 4;
+  const show = (v: number) => (e.estimated && v !== 0 ? '~' : '') + fmtNumber(v, digits);
+  const kwhRow = (name: string, v: number): Cell[] => [name, show(v * 1000), show((v * 3.6e6) / Math.max(r.durationSeconds, 1e-9))];
+  // A component with no energy was not measured on the job's hosts (or not used
+  // by the job): it is listed as absent, not printed as a measured zero.
+  const parts = (['cpu', 'dram', 'gpu'] as const).filter((c) => e.byComponentKwh[c] > 0);
+  const absent = (['cpu', 'dram', 'gpu'] as const).filter((c) => !(e.byComponentKwh[c] > 0));
+  const rows: Cell[][] = parts.map((c) => kwhRow(c, e.byComponentKwh[c]));
   if (e.byComponentKwh.other > 0) rows.push(kwhRow('other (wall − components)', e.byComponentKwh.other));
-  rows.push(kwhRow('software total', e.softwareKwh), kwhRow('wall total', e.wallKwh));
+  rows.push(kwhRow('software total', e.softwareKwh));
+  // Without a wall meter the collector counts wall = software; say so rather than print it as a reading.
+  const noWallMeter = e.byComponentKwh.other === 0 && e.wallKwh === e.softwareKwh;
+  rows.push(noWallMeter ? ['wall total', '= software (no wall meter)', ''] : kwhRow('wall total', e.wallKwh));
   const lines = [
     `job ${r.jobId}${Object.keys(r.labels).length ? '  ' + Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') : ''}`,
     `duration ${fmtNumber(r.durationSeconds, 4)} s on ${r.hosts.join(', ') || 'this host'}${e.estimated ? '   (includes ESTIMATES: no hardware counter for some domains)' : ''}`,
     '',
     render('table', ['component', 'Wh', 'mean W'], rows),
+    ...(absent.length ? [`not measured on ${r.hosts.length > 1 ? 'these hosts' : 'this host'}, or not used by the job: ${absent.join(', ')}`] : []),
     '',
-    `dynamic ${fmtNumber(e.dynamicKwh * 1000)} Wh, idle ${fmtNumber(e.idleKwh * 1000)} Wh`,
+    `dynamic ${show(e.dynamicKwh * 1000)} Wh, idle ${show(e.idleKwh * 1000)} Wh`,
   ];
   if (r.carbon) {
     const q = Object.entries(r.carbon.kwhShareByQuality).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
-    lines.push(`carbon ${fmtNumber(r.carbon.gco2e)} gCO2e (${r.carbon.basis}, zone ${r.carbon.zone}; intensity quality: ${q}${r.carbon.provisional ? '; provisional' : ''})`);
+    lines.push(`carbon ${show(r.carbon.gco2e)} gCO2e (${r.carbon.basis}, zone ${r.carbon.zone}; intensity quality: ${q}${r.carbon.provisional ? '; provisional' : ''})`);
   } else lines.push('carbon: no grid intensity available for this job');
   if (r.normalised.kwhPer1kExamples !== null) lines.push(`${fmtNumber(r.normalised.kwhPer1kExamples)} kWh per 1k examples`);
   if (r.normalised.kwhPer1MTokens !== null) lines.push(`${fmtNumber(r.normalised.kwhPer1MTokens)} kWh per 1M tokens`);

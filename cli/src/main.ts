@@ -8,16 +8,8 @@ import { reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
-import { BindError, loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
-import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
 import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
-import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
-import { renderJobReport } from './format.ts';
 import { listenSocket, socketCandidates, userSocket } from '@wattprint/agent/local/discovery.ts';
-import { runReport } from './report.ts';
-import { runRegistrations, RegistrationsUsageError } from './registrations.ts';
-import { runDeadLetters } from './dead-letters.ts';
-import { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } from './influx-options.ts';
 import { VERSION } from './version.ts';
 import { createLogger, daemonLog, LOG_LEVELS, type LogLevel } from './log.ts';
 
@@ -96,11 +88,15 @@ function daemonLogger(v: Record<string, unknown>) {
 
 const CARBON_OPTIONS = { zone: { type: 'string' }, 'carbon-config': { type: 'string' } } as const;
 
+// The collector (fastify, the stores, carbon data) loads only in the commands
+// that run one: `wattprint agent` stays small (docs/BENCHMARKS.md, agent RSS).
+const collectorModule = () => import('@wattprint/collector/collector.ts');
+
 /** --zone and --carbon-config as collector settings. */
-function carbonOptions(v: Record<string, unknown>): { zone?: string; carbon?: unknown } {
+async function carbonOptions(v: Record<string, unknown>): Promise<{ zone?: string; carbon?: unknown }> {
   const zone = v.zone as string | undefined;
   if (zone !== undefined && !isZoneKey(zone)) throw new UsageError(`--zone "${zone}" is not a zone key (like DE, SE-SE3, US-CAL-CISO)`);
-  return { ...(zone ? { zone } : {}), ...(v['carbon-config'] ? { carbon: loadCarbonConfig(v['carbon-config'] as string) } : {}) };
+  return { ...(zone ? { zone } : {}), ...(v['carbon-config'] ? { carbon: (await collectorModule()).loadCarbonConfig(v['carbon-config'] as string) } : {}) };
 }
 
 const commands: Record<string, (args: string[]) => Promise<number | void>> = {
@@ -123,7 +119,8 @@ ${LOG_HELP}`;
     const dir = (v['state-dir'] as string) ?? stateDir();
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
-    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) }, log);
+    const { startCollector } = await collectorModule();
+    const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...(await carbonOptions(v)) }, log);
     const agent = await startAgent(
       loadAgentConfig(undefined, {
         collectors: [`127.0.0.1:${collector.grpcPort}`],
@@ -181,6 +178,8 @@ ${LOG_HELP}`;
   },
 
   async collector(args) {
+    // Loaded here, not at the top: the agent command stays free of collector modules.
+    const { INFLUX_HELP, INFLUX_OPTIONS, InfluxOptionError, influxConfig } = await import('./influx-options.ts');
     const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
                            [--db FILE | --influx URL [--influx-password-file FILE] [--influx-* ...]]
                            [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
@@ -211,6 +210,8 @@ ${LOG_HELP}`;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
     if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) throw new UsageError('--tls-ca, --tls-cert and --tls-key go together');
+    const { startCollector } = await collectorModule();
+    const { loadAlertConfig } = await import('@wattprint/collector/alerts/rules.ts');
     const c = await startCollector({
       grpcAddress: (v.grpc as string) ?? '0.0.0.0:7419',
       httpHost: (v['http-host'] as string) ?? '127.0.0.1',
@@ -218,11 +219,11 @@ ${LOG_HELP}`;
       dbPath: (v.db as string) ?? path.join(stateDir(), 'collector.db'),
       plaintext: Boolean(v.plaintext),
       tls: tlsParts.every(Boolean) ? { ca: v['tls-ca'] as string, cert: v['tls-cert'] as string, key: v['tls-key'] as string } : undefined,
-      ...carbonOptions(v),
+      ...(await carbonOptions(v)),
       alerts: v['alerts-config'] ? loadAlertConfig(v['alerts-config'] as string) : undefined,
       tokensFile: v.tokens as string | undefined,
       idlePolicy: idle as 'share' | 'unattributed' | undefined,
-      baselines: v.baselines ? loadBaselines(v.baselines as string) : undefined,
+      baselines: v.baselines ? await loadBaselines(v.baselines as string) : undefined,
       metricsJobRetentionS: num(v['metrics-job-retention'], 'metrics-job-retention', 1, 30 * 86400),
       influx,
     }, log);
@@ -268,6 +269,8 @@ store run in-process.
       if (!m) throw new UsageError(`--label must be name=value, got "${l}"`);
       labels[m[1]!] = m[2]!;
     }
+    const { appendEmissionsCsv, codecarbonRow, measure, newJobId } = await import('./measure.ts');
+    const { renderJobReport } = await import('./format.ts');
     const jobId = (v.job as string) ?? newJobId();
     if (!/^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,127}$/.test(jobId)) throw new UsageError(`--job "${jobId}": letters, digits and ._:@/- only, at most 128`);
     const result = await measure({
@@ -282,7 +285,7 @@ store run in-process.
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000,
-      ...carbonOptions(v),
+      ...(await carbonOptions(v)),
       log: (m) => console.error(m),
     });
     if (result.report) {
@@ -299,17 +302,17 @@ store run in-process.
     return result.exitCode ?? 1;
   },
 
-  report: (args) => runReport(args, stateDir()),
+  report: async (args) => (await import('./report.ts')).runReport(args, stateDir()),
 
   async registrations(args) {
     try {
-      return await runRegistrations(args);
+      return await (await import('./registrations.ts')).runRegistrations(args);
     } catch (err) {
-      if (err instanceof RegistrationsUsageError) throw new UsageError(err.message);
+      if (err instanceof (await import('./registrations.ts')).RegistrationsUsageError) throw new UsageError(err.message);
       throw err;
     }
   },
-  'dead-letters': (args) => runDeadLetters(args, (m) => new UsageError(m)),
+  'dead-letters': async (args) => (await import('./dead-letters.ts')).runDeadLetters(args, (m) => new UsageError(m)),
 
   async probe(args) {
     const help = `Usage: wattprint probe [--json] [--sysfs-root /sys] [--procfs-root /proc] [--config AGENT_CONFIG]
@@ -372,20 +375,20 @@ export function probeZone(configFile: string | undefined): { zone: string | unde
   };
 }
 
-/** {"host": {"domain/device": watts}}: every value a finite number >= 0. */
-function loadBaselines(file: string): Record<string, Record<string, number>> {
+/** {"host": {"domain/device": watts}}: every value a number >= 0 (JSON Schema, collector/src/config/baselines.ts). */
+async function loadBaselines(file: string): Promise<Record<string, Record<string, number>>> {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`--baselines ${file}: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`--baselines ${file}: expected {"host": {"domain/device": watts}}`);
-  for (const [host, b] of Object.entries(raw)) {
-    if (typeof b !== 'object' || b === null) throw new UsageError(`--baselines ${file}: "${host}" must map "domain/device" to watts`);
-    for (const [k, w] of Object.entries(b)) if (!/^[a-z]+\/.+$/.test(k) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new UsageError(`--baselines ${file}: ${host}."${k}" must be "domain/device": watts >= 0, got ${JSON.stringify(w)}`);
+  const { parseBaselines } = await import('@wattprint/collector/config/baselines.ts');
+  try {
+    return parseBaselines(raw, `--baselines ${file}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  return raw as Record<string, Record<string, number>>;
 }
 
 export function printTable(header: string[], rows: string[][]): void {
@@ -403,6 +406,9 @@ function untilSignal(): Promise<void> {
     process.once('SIGTERM', done);
   });
 }
+
+/** collector.ts's BindError, known without loading the collector. */
+const isBindError = (err: unknown): err is Error & { listener: 'grpc' | 'http' } => err instanceof Error && err.constructor.name === 'BindError';
 
 /** The option that moves each listener, per command, for a busy-port message. */
 const PORT_OPTIONS: Record<string, Record<'grpc' | 'http', string>> = {
@@ -432,7 +438,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`wattprint ${cmd}: ${err.message}`);
       return 2;
     }
-    if (err instanceof BindError) {
+    if (isBindError(err)) {
       console.error(`wattprint ${cmd}: ${err.message}; ${PORT_OPTIONS[cmd]?.[err.listener] ?? 'choose another port'}`);
       return 1;
     }

@@ -6,7 +6,6 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, NODE, REPO } from '../../test/helpers/processes.ts';
@@ -18,7 +17,7 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'ut
 const COMMANDS = ['start', 'agent', 'collector', 'measure', 'report', 'probe', 'sample'];
 
 /** Runs the CLI; a run that outlives the limit is killed and reported as hung. */
-function cli(args: string[], limitMs = 60_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
+function cli(args: string[], limitMs = 150_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATTPRINT_STATE_DIR: path.join(dir, 'state') } });
     let out = '';
@@ -35,20 +34,6 @@ function cli(args: string[], limitMs = 60_000): Promise<{ code: number | null; o
       resolve({ code, out, err, hung });
     });
   });
-}
-
-/** A port held by another process-like listener for the test's duration. */
-async function busyPort(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const p = await busyPort();
-  await p.close();
-  return p.port;
 }
 
 test('--version prints the release version, at the top and on every command', async () => {
@@ -92,64 +77,6 @@ test('sample takes --interval-ms like the other commands; --interval (seconds) s
   assert.equal(s.code, 0, s.err);
   assert.match(s.err, /--interval \(seconds\) is deprecated; use --interval-ms/);
   assert.equal((await cli(['sample', '--interval', '1', '--interval-ms', '1000'])).code, 2);
-});
-
-test('measure exits 127 for a command that is not found and 126 for one that cannot run', async () => {
-  const sysfs = fs.mkdtempSync(path.join(dir, 'sys-'));
-  const common = ['--state-dir', path.join(dir, 'measure'), '--sysfs-root', sysfs, '--socket', path.join(dir, 'no-agent.sock')];
-  const missing = await cli(['measure', ...common, '--', path.join(dir, 'no-such-command')]);
-  assert.equal(missing.code, 127, missing.err);
-  assert.match(missing.err, /no-such-command: command not found/);
-  const plain = path.join(dir, 'not-executable');
-  fs.writeFileSync(plain, 'echo hi\n', { mode: 0o644 });
-  const cannot = await cli(['measure', ...common, '--', plain]);
-  assert.equal(cannot.code, 126, cannot.err);
-  assert.match(cannot.err, /cannot run .*not-executable/);
-});
-
-test('report: an unreachable API is a runtime error (1) that says which URL and why', async () => {
-  const port = await closedPort();
-  const r = await cli(['report', '--api', `http://127.0.0.1:${port}`, '--job', 'j1']);
-  assert.equal(r.code, 1, r.err);
-  assert.match(r.err, new RegExp(`cannot reach the collector API at http://127\\.0\\.0\\.1:${port}/v1/jobs/j1: ECONNREFUSED`));
-  assert.match(r.err, /--api/);
-  assert.doesNotMatch(r.err, /^wattprint report: fetch failed$/m);
-});
-
-test('a busy gRPC port names the option that moves it and exits 1', async () => {
-  const busy = await busyPort();
-  try {
-    const r = await cli(['collector', '--plaintext', '--grpc', `127.0.0.1:${busy.port}`, '--http-port', '0', '--db', path.join(dir, 'g.db')]);
-    assert.equal(r.hung, false, 'the collector hung');
-    assert.equal(r.code, 1, r.err);
-    assert.match(r.err, new RegExp(`gRPC cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is in use; move it with --grpc`));
-    const s = await cli(['start', '--grpc-port', String(busy.port), '--port', '0', '--state-dir', path.join(dir, 'start-g')]);
-    assert.equal(s.code, 1, s.err);
-    assert.match(s.err, /move it with --grpc-port/);
-  } finally {
-    await busy.close();
-  }
-});
-
-test('a busy HTTP port names the option, releases the gRPC port it had bound, and exits', async () => {
-  const busy = await busyPort();
-  const grpcPort = await closedPort();
-  try {
-    const r = await cli(['collector', '--plaintext', '--grpc', `127.0.0.1:${grpcPort}`, '--http-port', String(busy.port), '--db', path.join(dir, 'h.db')]);
-    assert.equal(r.hung, false, 'the collector hung holding its gRPC port');
-    assert.equal(r.code, 1, r.err);
-    assert.match(r.err, new RegExp(`HTTP cannot listen on 127\\.0\\.0\\.1:${busy.port}: the port is in use; move it with --http-port`));
-    const s = await cli(['start', '--grpc-port', String(grpcPort), '--port', String(busy.port), '--state-dir', path.join(dir, 'start-h')]);
-    assert.equal(s.hung, false, 'start hung holding its gRPC port');
-    assert.equal(s.code, 1, s.err);
-    assert.match(s.err, /move it with --port/);
-    // The gRPC port is free again: something else can bind it.
-    const again = net.createServer();
-    await new Promise<void>((resolve, reject) => again.once('error', reject).listen(grpcPort, '127.0.0.1', resolve));
-    await new Promise((r) => again.close(r));
-  } finally {
-    await busy.close();
-  }
 });
 
 test('the wattprint bin runs on the pinned Node 22 whatever node is first on PATH', async () => {

@@ -21,7 +21,7 @@ test('start logs JSON lines, and the per-interval "no grid zone" warning once, t
   fs.mkdirSync(path.join(dir, 'sys'));
   const p = wattprint(['start', '--grpc-port', '0', '--port', '0', '--state-dir', path.join(dir, 's'), '--interval-ms', '100', '--sysfs-root', path.join(dir, 'sys')], { WATTPRINT_LOG_REPEAT_MS: '1500', WATTPRINT_LOG_FORMAT: '' });
   procs.push(p);
-  await waitForLine(p, /^\{"event":"listening"/);
+  await waitForLine(p, /^\{"event":"listening"/, 90_000);
   // Twenty-odd intervals with no zone, and two repeat windows.
   await eventually(() => p.output.filter((l) => /no grid zone configured.*\(repeated \d+ times in the last \d+ s\)/.test(l)).length >= 2, 30_000, 'two repeat counts');
   assert.equal(await p.stop('SIGTERM'), 0);

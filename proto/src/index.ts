@@ -54,6 +54,8 @@ function enumName(e: Record<string, number | string>, value: number | null | und
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** gRPC service `wattprint.v1.Ingest`, serialised with the static code above. */
+export { backoffMs, type Backoff } from './backoff.ts';
+
 export const IngestService = {
   stream: {
     path: '/wattprint.v1.Ingest/Stream',

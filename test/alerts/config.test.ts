@@ -11,7 +11,7 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from '../grafana/seed.ts';
-import { parseYaml } from '../grafana/yaml.ts';
+import { parse as parseYaml } from 'yaml';
 
 interface GrafanaQuery {
   refId: string;

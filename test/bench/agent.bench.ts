@@ -22,7 +22,9 @@ import { encodeReport, type Report } from '@wattprint/proto';
 import { chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
-import { NODE, sleep, startCollectorProcess, waitForLine, wattprint } from '../helpers/processes.ts';
+import { pathToFileURL } from 'node:url';
+import { build } from '../../deploy/build.ts';
+import { CLI, NODE, nodeProcess, REPO, sleep, startCollectorProcess, waitForLine } from '../helpers/processes.ts';
 import { BenchHost, GPUS } from './lib/host.ts';
 import { collectorSuccess, findNodeExporter, startNodeExporter, type NodeExporter } from './lib/node-exporter.ts';
 import { cpuSeconds, peakRssBytes } from './lib/procinfo.ts';
@@ -134,7 +136,7 @@ interface Cost {
  * meanwhile; peak RSS is the whole life's. The spool stays on disk, fsync
  * and all, as deployed.
  */
-async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeOptions = ''): Promise<Cost> {
+async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeOptions = '', entry: string[] = [CLI], env: Record<string, string> = {}): Promise<Cost> {
   const intervalMs = 1000 / rateHz;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-bench-agent-'));
   const collector = await startCollectorProcess(path.join(dir, 'collector.db'));
@@ -154,10 +156,10 @@ async function agentCost(host: BenchHost, rateHz: number, seconds: number, nodeO
       nvidiaSmiPath: '/nonexistent/nvidia-smi',
     }),
   );
-  const agent = wattprint(['agent', '--config', config], { FAKE_NVML_SCENARIO: host.scenarioFile, NODE_OPTIONS: nodeOptions });
+  const agent = nodeProcess([...entry, 'agent', '--config', config], { ...env, FAKE_NVML_SCENARIO: host.scenarioFile, NODE_OPTIONS: nodeOptions });
   const stop = stepEvery(host, intervalMs);
   try {
-    await waitForLine(agent, /^wattprint agent: host /);
+    await waitForLine(agent, /"component":"agent".*"msg":"host \S+, sending to /);
     if (!agent.output.some((l) => /source nvml: found/.test(l)) || !agent.output.some((l) => /source rapl: found/.test(l))) throw new Error(`the agent did not find the fixture's RAPL and NVML:\n${agent.output.join('\n')}`);
     await sleep(Math.max(3 * intervalMs, 2000));
     const pid = agent.child.pid!;
@@ -257,6 +259,48 @@ async function idleNodeRssBytes(ext: 'js' | 'ts'): Promise<number> {
   }
 }
 
+/** The agent as the unit runs it: built JavaScript with the unit's V8 flags (read from the unit, so they cannot drift). */
+function shippedAgentEntry(): { entry: string[]; flags: string[]; env: Record<string, string>; buildDir: string } {
+  const unit = fs.readFileSync(path.join(REPO, 'deploy/systemd/wattprint-agent.service'), 'utf8');
+  const exec = /^ExecStart=(\S+) (.*) \/opt\/wattprint\/cli\/src\/main\.js agent /m.exec(unit);
+  if (!exec) throw new Error('wattprint-agent.service: ExecStart does not run /opt/wattprint/cli/src/main.js agent');
+  const flags = exec[2]!.split(/\s+/).filter((f) => f.startsWith('--') && !f.startsWith('--disable-warning'));
+  const env = Object.fromEntries([...unit.matchAll(/^Environment=(\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  // Inside the repository tree the build resolves its packages from node_modules like a release does.
+  const out = path.join(REPO, 'build', `bench-${process.pid}`);
+  build(out);
+  return { entry: [...flags, path.join(out, 'cli/src/main.js')], flags, env, buildDir: out };
+}
+
+/**
+ * Where the agent's memory goes: peak RSS of an idle Node process that only
+ * imports the built modules listed, cumulatively (what each layer adds).
+ */
+async function importRssMiB(buildDir: string): Promise<Record<string, number>> {
+  const layers: [string, string[]][] = [
+    ['node', []],
+    ['protobufjs+proto', [path.join(buildDir, 'proto/src/index.js')]],
+    ['grpc-js', ['@grpc/grpc-js']],
+    ['pino', ['pino']],
+    ['koffi', ['koffi']],
+    ['agent modules', [path.join(buildDir, 'agent/src/agent.js')]],
+  ];
+  const out: Record<string, number> = {};
+  const imports: string[] = [];
+  for (const [name, mods] of layers) {
+    imports.push(...mods.map((m) => (m.startsWith('/') ? pathToFileURL(m).href : m)));
+    const code = `for (const m of ${JSON.stringify(imports)}) await import(m); setInterval(() => {}, 1000);`;
+    const child = spawn(NODE, ['--input-type=module', '-e', code], { stdio: 'ignore', cwd: REPO });
+    try {
+      await sleep(2500);
+      out[name] = sig(peakRssBytes(child.pid!) / MiB);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  return out;
+}
+
 /** V8 limits that trade a little GC work for memory, tried on the real agent. */
 const CAPPED_HEAP = '--max-semi-space-size=1 --max-old-space-size=48';
 
@@ -303,6 +347,29 @@ if (!ne.bin) {
     }
     progress(`agent with a capped V8 heap (${CAPPED_HEAP}) at 1 Hz for 10 s`);
     const capped = await agentCost(host, 1, 10, CAPPED_HEAP);
+    const shipped = shippedAgentEntry();
+    try {
+      progress(`agent as shipped (built JavaScript, unit flags ${shipped.flags.join(' ')}) at 1 Hz for ${SECONDS_1HZ} s`);
+      const a = await agentCost(host, 1, SECONDS_1HZ, '', shipped.entry, shipped.env);
+      const n = await nodeExporterCost(host, ne.bin, 1, SECONDS_1HZ);
+      emit({
+        name: 'agent_as_shipped_1hz',
+        processes: host.processes.length,
+        gpus: GPUS,
+        nodeFlags: shipped.flags.join(' '),
+        unitEnvironment: Object.entries(shipped.env).map(([k, v]) => `${k}=${v}`).join(' '),
+        agentCpuMsPerInterval: sig(a.cpuMsPerReading),
+        agentPeakRssMiB: sig(a.peakRssBytes / MiB),
+        baselineName: `node_exporter ${n.version} (rapl, cpu, processes) scraped at 1 Hz, right after`,
+        baselineCpuMsPerScrape: sig(n.cpuMsPerReading),
+        baselinePeakRssMiB: sig(n.peakRssBytes / MiB),
+        ratio: sig(a.cpuMsPerReading / n.cpuMsPerReading),
+        rssRatio: sig(a.peakRssBytes / n.peakRssBytes),
+      });
+      emit({ name: 'agent_rss_by_import', unit: 'MiB peak RSS, cumulative imports, idle', ...(await importRssMiB(shipped.buildDir)) });
+    } finally {
+      fs.rmSync(shipped.buildDir, { recursive: true, force: true });
+    }
     emit({
       name: 'agent_capped_heap_1hz',
       nodeOptions: CAPPED_HEAP,

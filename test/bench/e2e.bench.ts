@@ -86,7 +86,7 @@ try {
     }),
   );
   agent = wattprint(['agent', '--config', config]);
-  await waitForLine(agent, /^wattprint agent: host /);
+  await waitForLine(agent, /"component":"agent".*"msg":"host \S+, sending to /);
   const create = await request(influxd.port, 'POST', '/query', `q=${encodeURIComponent(`CREATE DATABASE ${RAW_DB}`)}`);
   if (create.status !== 200) throw new Error(`CREATE DATABASE ${RAW_DB}: ${create.status} ${create.body}`);
 

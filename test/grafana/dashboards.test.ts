@@ -14,7 +14,7 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
-import { parseYaml } from './yaml.ts';
+import { parse as parseYaml } from 'yaml';
 
 const GRAFANA = path.join(REPO, 'deploy/grafana');
 const DASHBOARDS = path.join(GRAFANA, 'dashboards');

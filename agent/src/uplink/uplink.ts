@@ -15,7 +15,7 @@
 //   slimmed (energy kept, per-process detail dropped, flagged).
 import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { DEFAULT_MAX_MESSAGE_BYTES, IngestService, decodeReport, encodeReport, reportFrame, type CollectorMessage, type Hello, type Rejection } from '@wattprint/proto';
+import { backoffMs, DEFAULT_MAX_MESSAGE_BYTES, IngestService, decodeReport, encodeReport, reportFrame, type CollectorMessage, type Hello, type Rejection } from '@wattprint/proto';
 import type { Spool } from '../spool/spool.ts';
 
 export interface TlsFiles {
@@ -68,7 +68,7 @@ const MIN_MESSAGE_BYTES = 64 * 1024;
 
 /** Delay before reconnect attempt `attempt` (0-based): uniform in [0, min(max, base * 2^attempt)). */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  return random() * Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  return backoffMs(attempt, { initialMs: baseMs, maxMs, jitter: 1 }, random);
 }
 
 /** The collector's limit from grpc-js's "Received message larger than max (N vs M)". */

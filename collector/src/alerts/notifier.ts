@@ -3,6 +3,7 @@
 // HTTP delivery with retries and exponential backoff.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffMs } from '@wattprint/proto';
 import type { AlertRule, Metric, RetryConfig } from './rules.ts';
 
 /** One alert as Alertmanager's API v2 (and its webhook payload) shapes it. */
@@ -107,8 +108,7 @@ export function toNotification(status: Notification['status'], a: AlertContent):
 
 /** Delay before retry `attempt` (0-based): doubling from initialMs, capped at maxMs, with jitter in [50%, 100%]. */
 export function retryDelayMs(attempt: number, r: RetryConfig, random: () => number = Math.random): number {
-  const base = Math.min(r.maxMs, r.initialMs * 2 ** Math.min(attempt, 40));
-  return Math.round(base * (0.5 + 0.5 * random()));
+  return backoffMs(attempt, { initialMs: r.initialMs, maxMs: r.maxMs }, random);
 }
 
 /** Worth another try: network errors, timeouts, 429 and 5xx. Other 4xx mean the request itself is wrong. */

@@ -11,6 +11,7 @@
 //    through without waiting.
 import fs from 'node:fs';
 import path from 'node:path';
+import { backoffMs } from '@wattprint/proto';
 import { DAY_US, PROVISIONAL_QUALITIES, ProviderError, dedupeByStart, type Basis, type IntensityPeriod, type IntensityProvider } from './provider.ts';
 
 export class HttpError extends Error {
@@ -85,7 +86,8 @@ export async function getJson(provider: string, url: string, headers: Record<str
     if (!retryable || attempt >= o.retries || (retryAfterMs !== undefined && retryAfterMs > o.maxRetryWaitMs)) {
       throw new HttpError(provider, res.status, url, body, retryAfterMs);
     }
-    const backoff = o.baseBackoffMs * 2 ** attempt * (0.5 + o.random());
+    // base·2^attempt, jittered into [½, 1½] of it.
+    const backoff = backoffMs(attempt, { initialMs: 1.5 * o.baseBackoffMs, maxMs: Infinity, jitter: 2 / 3 }, o.random);
     await o.sleep(retryAfterMs ?? backoff);
   }
 }

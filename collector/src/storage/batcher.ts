@@ -6,6 +6,8 @@
 // the ingest server never acks and agents replay from their spools later.
 // Backpressure: at most maxPending points wait; further callers wait for room.
 
+import { backoffMs as backoff } from '@wattprint/proto';
+
 export interface RetryPolicy {
   initialMs: number;
   maxMs: number;
@@ -17,8 +19,7 @@ export const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 10_000, giveU
 
 /** Delay before retry number `attempt` (0-based): exponential, capped, jittered into [½, 1] of the step. */
 export function backoffMs(attempt: number, p: RetryPolicy, random: () => number = Math.random): number {
-  const step = Math.min(p.maxMs, p.initialMs * 2 ** Math.min(attempt, 30));
-  return Math.round(step / 2 + (random() * step) / 2);
+  return backoff(attempt, p, random);
 }
 
 export interface BatcherOptions<T> {

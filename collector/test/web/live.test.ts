@@ -14,7 +14,10 @@ import type { JobReport } from '../../src/api/report.ts';
 import { launch, type Browser } from './browser.ts';
 import { assertShows, usOf } from './shown.ts';
 
-const SHOTS = path.join(REPO, 'docs', 'screenshots');
+// Screenshots go to a temporary folder: tests leave the tree clean. `npm run
+// screenshots` sets WATTPRINT_SCREENSHOTS_DIR=docs/screenshots to refresh the README's.
+const SHOTS = process.env.WATTPRINT_SCREENSHOTS_DIR ? path.resolve(REPO, process.env.WATTPRINT_SCREENSHOTS_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'wp-shots-'));
+if (!process.env.WATTPRINT_SCREENSHOTS_DIR) process.once('exit', () => fs.rmSync(SHOTS, { recursive: true, force: true }));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-web-live-'));
 const procs: Proc[] = [];
 let fixture: RaplFixture;

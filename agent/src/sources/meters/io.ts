@@ -154,7 +154,7 @@ export function readSecretFile(file: string, key: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new MeterError('config', `cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make it readable by the agent user (mode 0640, group wattprint)');
+    throw new MeterError('config', `cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make it readable by the agent user (mode 0640, group wattprint-agent)');
   }
   const secret = parseSecret(text, key);
   if (secret === undefined) throw new MeterError('config', `secret file ${file} holds neither ${key}=... nor a bare secret`, `write "${key}=<secret>" into it`);

@@ -35,7 +35,9 @@ interface NetSnmp {
   PrivProtocols: Record<string, number>;
   ResponseInvalidCode: Record<string, number>;
 }
-const snmp = createRequire(import.meta.url)('net-snmp') as NetSnmp;
+// Loaded on first use: most hosts have no SNMP meter, and net-snmp costs the agent ~15 MiB RSS.
+let netSnmp: NetSnmp | undefined;
+const snmpLib = (): NetSnmp => (netSnmp ??= createRequire(import.meta.url)('net-snmp') as NetSnmp);
 
 export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
@@ -133,7 +135,7 @@ export class SnmpMeter implements Meter {
     for (const [i, oid] of oids.entries()) {
       const vb = varbinds[i];
       if (!vb) throw new MeterError('malformed', `reply lacks ${oid}`);
-      if (snmp.isVarbindError(vb)) throw new MeterError('unavailable', `${snmp.varbindError(vb)}`, this.cfg.profile === 'apc' ? `no rPDU2 device row ${this.cfg.index}: check "index" (and that this is an rPDU2 PDU)` : `no inlet ${this.cfg.pdu}.${this.cfg.inlet}: check "pdu" and "inlet" (and that this is a Raritan PX2/PX3)`);
+      if (snmpLib().isVarbindError(vb)) throw new MeterError('unavailable', `${snmpLib().varbindError(vb)}`, this.cfg.profile === 'apc' ? `no rPDU2 device row ${this.cfg.index}: check "index" (and that this is an rPDU2 PDU)` : `no inlet ${this.cfg.pdu}.${this.cfg.inlet}: check "pdu" and "inlet" (and that this is a Raritan PX2/PX3)`);
       if (typeof vb.value !== 'number') throw new MeterError('malformed', `${oid} holds ${typeof vb.value} (type ${vb.type}), not an integer`);
       values.push(vb.value);
     }
@@ -148,23 +150,23 @@ export class SnmpMeter implements Meter {
     if (this.session) return this.session;
     const c = this.cfg;
     // Two tries that end before MeterSource's own limit, so the more telling SNMP error wins.
-    const opts = { port: c.port, retries: 1, timeout: Math.max(Math.floor(c.timeoutMs * 0.4), 50), version: c.version === '3' ? snmp.Version3 : snmp.Version2c, transport: c.host.includes(':') ? 'udp6' : 'udp4' };
+    const opts = { port: c.port, retries: 1, timeout: Math.max(Math.floor(c.timeoutMs * 0.4), 50), version: c.version === '3' ? snmpLib().Version3 : snmpLib().Version2c, transport: c.host.includes(':') ? 'udp6' : 'udp4' };
     let s: SnmpSession;
     if (c.version === '3') {
-      const user: Record<string, unknown> = { name: c.user, level: snmp.SecurityLevel.noAuthNoPriv };
+      const user: Record<string, unknown> = { name: c.user, level: snmpLib().SecurityLevel.noAuthNoPriv };
       if (c.authProtocol) {
-        user.level = snmp.SecurityLevel.authNoPriv;
-        user.authProtocol = snmp.AuthProtocols[c.authProtocol];
+        user.level = snmpLib().SecurityLevel.authNoPriv;
+        user.authProtocol = snmpLib().AuthProtocols[c.authProtocol];
         user.authKey = readSecretFile(c.authKeyFile ?? '', 'SNMP_AUTH_KEY');
         if (c.privProtocol) {
-          user.level = snmp.SecurityLevel.authPriv;
-          user.privProtocol = snmp.PrivProtocols[c.privProtocol];
+          user.level = snmpLib().SecurityLevel.authPriv;
+          user.privProtocol = snmpLib().PrivProtocols[c.privProtocol];
           user.privKey = readSecretFile(c.privKeyFile ?? '', 'SNMP_PRIV_KEY');
         }
       }
-      s = create(() => snmp.createV3Session(c.host, user, opts));
+      s = create(() => snmpLib().createV3Session(c.host, user, opts));
     } else {
-      s = create(() => snmp.createSession(c.host, c.community, opts));
+      s = create(() => snmpLib().createSession(c.host, c.community, opts));
     }
     s.on('error', () => this.drop()); // socket errors surface on the pending request too
     this.session = s;
@@ -185,7 +187,7 @@ export class SnmpMeter implements Meter {
     if (err.name === 'RequestTimedOutError') {
       return new MeterError('timeout', 'no SNMP reply', this.cfg.version === '2c' ? 'check host and port, and the community: a PDU silently ignores a wrong one' : 'check host and port, the v3 user and its keys (many agents do not answer a request with a wrong key)');
     }
-    if (err.name === 'ResponseInvalidError' && err.code === snmp.ResponseInvalidCode.EAuthFailure) {
+    if (err.name === 'ResponseInvalidError' && err.code === snmpLib().ResponseInvalidCode.EAuthFailure) {
       return new MeterError('auth', `SNMPv3 authentication failed: ${err.message}`, 'check the v3 user, protocols and the keys in authKeyFile/privKeyFile');
     }
     return new MeterError('unavailable', `SNMP request failed: ${err.message}`);
