@@ -14,6 +14,9 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
+import { StaticProvider } from '@wattprint/collector/carbon/static.ts';
+import { carbonForInterval } from '@wattprint/collector/carbon/compute.ts';
+import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
 import { parseYaml } from './yaml.ts';
 
 const GRAFANA = path.join(REPO, 'deploy/grafana');
@@ -264,5 +267,21 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     }
     const energy = job.panels.find((x) => x.title === 'Energy (wall)')!;
     assert.ok((await query(interpolate(energy.targets[0]!.query, vars, range, 30_000))).length > 0, 'the job itself is there');
+  });
+
+  test('a static yearly intensity (a period from 1 January) shows in the grid panel at the times it priced energy', async () => {
+    const startUs = (range.toMs - 90_000) * 1000;
+    const periods = await new StaticProvider().periods('PL', startUs, startUs + 10_000_000);
+    assert.ok(periods.length > 0 && periods.every((p) => p.quality === 'static_yearly' && p.startUs < startUs - 30 * 86_400_000_000), 'a yearly period, begun beyond the raw retention');
+    const r = carbonForInterval({ host: 'gpu-a', seq: 9999, startUs, endUs: startUs + 10_000_000, zone: 'PL', zoneSource: 'config', pue: 1, hostKwhSoftware: 0.001, hostKwhWall: undefined, jobs: [] }, periods);
+    await store.writeCarbon(carbonWrite([r], periods));
+    await store.flush();
+    assert.equal(store.stats().droppedBeyondRetention, 0, 'nothing dropped beyond retention');
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    const vars = await resolveVariables(cluster, { zone: 'PL' });
+    const p = cluster.panels.find((x) => x.title === 'Grid intensity by zone')!;
+    const values = (await query(interpolate(p.targets[0]!.query, vars, range, 30_000))).flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null);
+    assert.ok(values.length > 0, 'PL in the panel');
+    for (const v of values) assert.equal(v, periods[0]!.gPerKwh);
   });
 });
