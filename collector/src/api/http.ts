@@ -4,6 +4,7 @@
 // configured. The OpenAPI document is generated from the route schemas.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import { addLabelFilter, documentRoute, TAGS } from './openapi.ts';
 import type { Store, JobTotals } from '../storage/sink.ts';
 import type { JobRegistryStore } from '../jobs/registry.ts';
 import { authorize, type Scope, type TokenEntry } from './auth.ts';
@@ -101,7 +102,8 @@ export function isoUs(us: number): string {
 }
 
 export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  // maxParamLength above every path parameter's own limit, so a long one gets our 400, not the router's bare 414.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, maxParamLength: 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
   const tokens = opts.tokens ?? [];
   const maxRangeUs = opts.maxRangeUs ?? 31 * 24 * 3600 * 1e6;
   const maxPoints = opts.maxPoints ?? 10_000;
@@ -111,8 +113,16 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       info: { title: 'Wattprint collector API', version: '1.0.0', description: 'Energy and carbon of ML jobs. Bearer tokens with scopes read, jobs:write, admin.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+      tags: TAGS,
+    },
+    transformObject: (doc) => {
+      const spec = (doc as { openapiObject: Parameters<typeof addLabelFilter>[0] }).openapiObject;
+      addLabelFilter(spec);
+      return spec as never;
     },
   });
+  // operationIds, tags and every response code, from one table (openapi.ts).
+  app.addHook('onRoute', documentRoute);
 
   const guard = (scope: Scope) => async (req: FastifyRequest, reply: FastifyReply) => {
     if (tokens.length === 0) return;
