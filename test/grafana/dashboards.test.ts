@@ -16,7 +16,8 @@ import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
 import { StaticProvider } from '@wattprint/collector/carbon/static.ts';
 import { carbonForInterval } from '@wattprint/collector/carbon/compute.ts';
-import { carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { carbonSummary, carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { buildApi } from '@wattprint/collector/api/http.ts';
 import { parseYaml } from './yaml.ts';
 
 const GRAFANA = path.join(REPO, 'deploy/grafana');
@@ -250,6 +251,38 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     const perToken = await run(job, 'Energy per 1M tokens');
     const wantPerToken = (mnli.reduce((s, j) => s + j.wallJoules, 0) / mnli.reduce((s, j) => s + j.tokens, 0)) * 1e6;
     assert.ok(Math.abs(Number(perToken[0]!.values[0]![1]) / wantPerToken - 1) < 1e-12);
+  });
+
+  test("job dashboard stats equal the API's report of the same job, for each job (one spans a default-zone host)", async () => {
+    const api = await buildApi({ store, carbonFor: async (j) => { const t = await store.jobCarbon(j.jobId); return t ? carbonSummary(t) : undefined; } });
+    try {
+      const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
+      for (const id of ['ft-mnli', 'ft-sst2']) {
+        const res = await api.inject({ method: 'GET', url: `/v1/jobs/${id}` });
+        assert.equal(res.statusCode, 200, res.body);
+        const r = res.json() as { cpuSeconds: number; energy: { wallKwh: number; softwareKwh: number }; normalised: { kwhPer1MTokens: number | null }; carbon: { gco2e: number } | null; hosts: string[] };
+        const vars = await resolveVariables(job, { job: id });
+        const stat = async (title: string) => {
+          const p = job.panels.find((x) => x.title === title)!;
+          const series = await query(interpolate(p.targets[0]!.query, vars, range, 30_000));
+          const v = series[0]?.values[0]?.[1];
+          return v === undefined || v === null ? null : Number(v);
+        };
+        const near = (got: number | null, want: number | null, what: string) => {
+          if (want === null) return assert.equal(got, null, what);
+          assert.ok(got !== null && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${id} ${what}: panel ${got}, API ${want}`);
+        };
+        near(await stat('Energy (wall)'), r.energy.wallKwh, 'wall kWh');
+        near(await stat('Energy (software)'), r.energy.softwareKwh, 'software kWh');
+        near(await stat('Wall / software'), r.energy.wallKwh / r.energy.softwareKwh, 'wall/software');
+        near(await stat('Emissions'), r.carbon!.gco2e, 'gCO2e');
+        near(await stat('Energy per 1M tokens'), r.normalised.kwhPer1MTokens === null ? null : r.normalised.kwhPer1MTokens * 3.6e6, 'J per 1M tokens');
+        near(await stat('CPU time'), r.cpuSeconds, 'CPU s');
+        if (id === 'ft-mnli') assert.ok(r.hosts.includes('gpu-b'), 'ft-mnli runs on gpu-b, the default-zone host');
+      }
+    } finally {
+      await api.close();
+    }
   });
 
   // Last: it adds a job to the data.
