@@ -219,7 +219,11 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     const values = series.flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null);
     assert.ok(values.length > 0 && values.every((v) => v === 381), `DE intensity: ${values}`);
     const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
-    assert.equal((await resolveVariables(cluster)).get('zone'), '(DE|FR)', '$zone lists every zone hosts were priced in');
+    const cvars = await resolveVariables(cluster);
+    assert.equal(cvars.get('zone'), '(DE|FR)', '$zone lists every zone hosts were priced in');
+    const hostsTable = cluster.panels.find((x) => x.title === 'Hosts')!;
+    const priced = await query(interpolate(hostsTable.targets.find((t) => t.refId === 'B')!.query, cvars, range, 30_000));
+    assert.deepEqual(priced.map((s) => [s.tags?.host, s.values[0]?.[1]]).sort(), [['gpu-a', 'FR'], ['gpu-b', 'DE']], 'the Hosts table shows the zone each host was priced in');
   });
 
   test('figures: top jobs by energy, power now, a job\'s wall/software and energy per token match the attribution', async () => {
