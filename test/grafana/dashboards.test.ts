@@ -289,6 +289,43 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     }
   });
 
+  test('GPU models side by side: the per-model table (merge, extract the model, group, divide, as Grafana does) matches the attribution', async () => {
+    const d = dashboards.find(([, x]) => x.uid === 'wattprint-gpu-models')![1];
+    const vars = await resolveVariables(d);
+    const p = d.panels.find((x) => x.title === 'Wall / software by GPU model')!;
+    const run = async (refId: string) => query(interpolate(p.targets.find((t) => t.refId === refId)!.query, vars, range, 30_000));
+    const byHost = new Map<string, Record<string, unknown>>();
+    for (const refId of ['A', 'B']) for (const s of await run(refId)) {
+      const row = byHost.get(s.tags!.host!) ?? {};
+      s.columns.forEach((c, i) => (row[c] = s.values[0]![i]));
+      byHost.set(s.tags!.host!, row);
+    }
+    const perModel = new Map<string, { wall: number; software: number }>();
+    for (const row of byHost.values()) {
+      if (row['wall kWh'] === undefined || row['wall kWh'] === null) continue;
+      const model = (JSON.parse(String(row.inventory)) as { gpus?: { name: string }[] }).gpus?.[0]?.name;
+      assert.ok(model, 'every host with a wall reading here has a GPU model');
+      const m = perModel.get(model) ?? { wall: 0, software: 0 };
+      m.wall += Number(row['wall kWh']);
+      m.software += Number(row['software kWh']);
+      perModel.set(model, m);
+    }
+    const want = new Map<string, { wall: number; software: number }>();
+    for (const r of results) {
+      if (r.hostWallJoules === undefined) continue;
+      const model = r.host === 'gpu-a' ? 'NVIDIA A100-SXM4-40GB' : undefined;
+      assert.ok(model, `${r.host} has a wall meter but no GPU in the fixtures`);
+      const m = want.get(model) ?? { wall: 0, software: 0 };
+      m.wall += r.hostWallJoules / 3.6e6;
+      m.software += r.hostSoftwareJoules / 3.6e6;
+      want.set(model, m);
+    }
+    assert.deepEqual([...perModel.keys()].sort(), [...want.keys()].sort());
+    for (const [model, m] of want) assert.ok(Math.abs(perModel.get(model)!.wall / perModel.get(model)!.software - m.wall / m.software) < 1e-12, model);
+    const tr = (p as unknown as { transformations: { id: string }[] }).transformations.map((t) => t.id);
+    assert.deepEqual(tr, ['merge', 'extractFields', 'filterByValue', 'groupBy', 'calculateField'], 'the Grafana pipeline the test follows');
+  });
+
   // Last: it adds a job to the data.
   test('energy per 1M tokens of a job without progress is empty (null, as the API says), not 0', async () => {
     const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
