@@ -64,6 +64,8 @@ interface Range { fromMs: number; toMs: number }
 function interpolate(q: string, vars: Map<string, string>, range: Range, intervalMs: number): string {
   let out = q
     .replaceAll('$timeFilter', `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`)
+    .replaceAll('${__from}', String(range.fromMs))
+    .replaceAll('${__to}', String(range.toMs))
     .replaceAll('$__interval_ms', String(intervalMs))
     .replaceAll('$__interval', `${intervalMs}ms`);
   out = out.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a?: string, b?: string, c?: string) => {
@@ -183,7 +185,8 @@ describe('Grafana dashboards on a real InfluxDB', () => {
           assert.equal(t.rawQuery, true, `${f} ${p.title}`);
           assert.equal(t.datasource.uid, '${datasource}');
           // Aggregations over time must follow the time picker.
-          if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter/, `${f} ${p.title}`);
+          // Grid panels read from before the range (the period in force at its start): they bound time themselves.
+          if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter|time >= \$\{__from\}ms - \d+h AND time <= \$\{__to\}ms/, `${f} ${p.title}`);
         }
       }
     }
@@ -324,6 +327,22 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     for (const [model, m] of want) assert.ok(Math.abs(perModel.get(model)!.wall / perModel.get(model)!.software - m.wall / m.software) < 1e-12, model);
     const tr = (p as unknown as { transformations: { id: string }[] }).transformations.map((t) => t.id);
     assert.deepEqual(tr, ['merge', 'extractFields', 'filterByValue', 'groupBy', 'calculateField'], 'the Grafana pipeline the test follows');
+  });
+
+  test('grid panels show the intensity in force at the range start, from a period that began before it', async () => {
+    // A live hourly period for zone FR that began 50 minutes before a 10-minute range, and nothing else.
+    const fromMs = range.toMs + 3 * 3_600_000; // past the seeded periods, so only ours is within the 2 h look-back
+    const sub = { fromMs, toMs: fromMs + 600_000 };
+    await store.writeGridIntensity([{ zone: 'FR', provider: 'electricitymaps', basis: 'location_lifecycle', quality: 'measured', startUs: (fromMs - 3_000_000) * 1000, endUs: (fromMs + 600_000) * 1000, gco2ePerKwh: 77, dataset: '' }]);
+    await store.flush();
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    const p = cluster.panels.find((x) => x.title === 'Grid intensity by zone')!;
+    const q = interpolate(p.targets[0]!.query, new Map([['zone', 'FR'], ['datasource', DATASOURCE_UID]]), sub, 60_000);
+    // Buckets of 60 s aligned to the epoch: the first one of the range is the one holding its start.
+    const inRange = (await query(q)).flatMap((s) => s.values).filter((v) => Number(v[0]) + 60_000 > sub.fromMs && v[1] !== null);
+    assert.ok(inRange.length >= 10, `every bucket of the range has a value: ${JSON.stringify(inRange)}`);
+    assert.ok(inRange.every((v) => v[1] === 77));
+    assert.equal(Number(inRange[0]![0]), Math.floor(sub.fromMs / 60_000) * 60_000, 'from the first bucket');
   });
 
   // Last: it adds a job to the data.
