@@ -15,6 +15,10 @@ import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
 import { parse as parseYaml } from 'yaml';
+import { StaticProvider } from '@wattprint/collector/carbon/static.ts';
+import { carbonForInterval } from '@wattprint/collector/carbon/compute.ts';
+import { carbonSummary, carbonWrite } from '@wattprint/collector/carbon/records.ts';
+import { buildApi } from '@wattprint/collector/api/http.ts';
 
 const GRAFANA = path.join(REPO, 'deploy/grafana');
 const DASHBOARDS = path.join(GRAFANA, 'dashboards');
@@ -60,6 +64,8 @@ interface Range { fromMs: number; toMs: number }
 function interpolate(q: string, vars: Map<string, string>, range: Range, intervalMs: number): string {
   let out = q
     .replaceAll('$timeFilter', `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`)
+    .replaceAll('${__from}', String(range.fromMs))
+    .replaceAll('${__to}', String(range.toMs))
     .replaceAll('$__interval_ms', String(intervalMs))
     .replaceAll('$__interval', `${intervalMs}ms`);
   out = out.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a?: string, b?: string, c?: string) => {
@@ -179,7 +185,8 @@ describe('Grafana dashboards on a real InfluxDB', () => {
           assert.equal(t.rawQuery, true, `${f} ${p.title}`);
           assert.equal(t.datasource.uid, '${datasource}');
           // Aggregations over time must follow the time picker.
-          if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter/, `${f} ${p.title}`);
+          // Grid panels read from before the range (the period in force at its start): they bound time themselves.
+          if (!/FROM "host_info"/.test(t.query)) assert.match(t.query, /\$timeFilter|time >= \$\{__from\}ms - \d+h AND time <= \$\{__to\}ms/, `${f} ${p.title}`);
         }
       }
     }
@@ -215,7 +222,11 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     const values = series.flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null);
     assert.ok(values.length > 0 && values.every((v) => v === 381), `DE intensity: ${values}`);
     const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
-    assert.equal((await resolveVariables(cluster)).get('zone'), '(DE|FR)', '$zone lists every zone hosts were priced in');
+    const cvars = await resolveVariables(cluster);
+    assert.equal(cvars.get('zone'), '(DE|FR)', '$zone lists every zone hosts were priced in');
+    const hostsTable = cluster.panels.find((x) => x.title === 'Hosts')!;
+    const priced = await query(interpolate(hostsTable.targets.find((t) => t.refId === 'B')!.query, cvars, range, 30_000));
+    assert.deepEqual(priced.map((s) => [s.tags?.host, s.values[0]?.[1]]).sort(), [['gpu-a', 'FR'], ['gpu-b', 'DE']], 'the Hosts table shows the zone each host was priced in');
   });
 
   test('figures: top jobs by energy, power now, a job\'s wall/software and energy per token match the attribution', async () => {
@@ -249,6 +260,91 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     assert.ok(Math.abs(Number(perToken[0]!.values[0]![1]) / wantPerToken - 1) < 1e-12);
   });
 
+  test("job dashboard stats equal the API's report of the same job, for each job (one spans a default-zone host)", async () => {
+    const api = await buildApi({ store, carbonFor: async (j) => { const t = await store.jobCarbon(j.jobId); return t ? carbonSummary(t) : undefined; } });
+    try {
+      const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
+      for (const id of ['ft-mnli', 'ft-sst2']) {
+        const res = await api.inject({ method: 'GET', url: `/v1/jobs/${id}` });
+        assert.equal(res.statusCode, 200, res.body);
+        const r = res.json() as { cpuSeconds: number; energy: { wallKwh: number; softwareKwh: number }; normalised: { kwhPer1MTokens: number | null }; carbon: { gco2e: number } | null; hosts: string[] };
+        const vars = await resolveVariables(job, { job: id });
+        const stat = async (title: string) => {
+          const p = job.panels.find((x) => x.title === title)!;
+          const series = await query(interpolate(p.targets[0]!.query, vars, range, 30_000));
+          const v = series[0]?.values[0]?.[1];
+          return v === undefined || v === null ? null : Number(v);
+        };
+        const near = (got: number | null, want: number | null, what: string) => {
+          if (want === null) return assert.equal(got, null, what);
+          assert.ok(got !== null && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${id} ${what}: panel ${got}, API ${want}`);
+        };
+        near(await stat('Energy (wall)'), r.energy.wallKwh, 'wall kWh');
+        near(await stat('Energy (software)'), r.energy.softwareKwh, 'software kWh');
+        near(await stat('Wall / software'), r.energy.wallKwh / r.energy.softwareKwh, 'wall/software');
+        near(await stat('Emissions'), r.carbon!.gco2e, 'gCO2e');
+        near(await stat('Energy per 1M tokens'), r.normalised.kwhPer1MTokens === null ? null : r.normalised.kwhPer1MTokens * 3.6e6, 'J per 1M tokens');
+        near(await stat('CPU time'), r.cpuSeconds, 'CPU s');
+        if (id === 'ft-mnli') assert.ok(r.hosts.includes('gpu-b'), 'ft-mnli runs on gpu-b, the default-zone host');
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('GPU models side by side: the per-model table (merge, extract the model, group, divide, as Grafana does) matches the attribution', async () => {
+    const d = dashboards.find(([, x]) => x.uid === 'wattprint-gpu-models')![1];
+    const vars = await resolveVariables(d);
+    const p = d.panels.find((x) => x.title === 'Wall / software by GPU model')!;
+    const run = async (refId: string) => query(interpolate(p.targets.find((t) => t.refId === refId)!.query, vars, range, 30_000));
+    const byHost = new Map<string, Record<string, unknown>>();
+    for (const refId of ['A', 'B']) for (const s of await run(refId)) {
+      const row = byHost.get(s.tags!.host!) ?? {};
+      s.columns.forEach((c, i) => (row[c] = s.values[0]![i]));
+      byHost.set(s.tags!.host!, row);
+    }
+    const perModel = new Map<string, { wall: number; software: number }>();
+    for (const row of byHost.values()) {
+      if (row['wall kWh'] === undefined || row['wall kWh'] === null) continue;
+      const model = (JSON.parse(String(row.inventory)) as { gpus?: { name: string }[] }).gpus?.[0]?.name;
+      assert.ok(model, 'every host with a wall reading here has a GPU model');
+      const m = perModel.get(model) ?? { wall: 0, software: 0 };
+      m.wall += Number(row['wall kWh']);
+      m.software += Number(row['software kWh']);
+      perModel.set(model, m);
+    }
+    const want = new Map<string, { wall: number; software: number }>();
+    for (const r of results) {
+      if (r.hostWallJoules === undefined) continue;
+      const model = r.host === 'gpu-a' ? 'NVIDIA A100-SXM4-40GB' : undefined;
+      assert.ok(model, `${r.host} has a wall meter but no GPU in the fixtures`);
+      const m = want.get(model) ?? { wall: 0, software: 0 };
+      m.wall += r.hostWallJoules / 3.6e6;
+      m.software += r.hostSoftwareJoules / 3.6e6;
+      want.set(model, m);
+    }
+    assert.deepEqual([...perModel.keys()].sort(), [...want.keys()].sort());
+    for (const [model, m] of want) assert.ok(Math.abs(perModel.get(model)!.wall / perModel.get(model)!.software - m.wall / m.software) < 1e-12, model);
+    const tr = (p as unknown as { transformations: { id: string }[] }).transformations.map((t) => t.id);
+    assert.deepEqual(tr, ['merge', 'extractFields', 'filterByValue', 'groupBy', 'calculateField'], 'the Grafana pipeline the test follows');
+  });
+
+  test('grid panels show the intensity in force at the range start, from a period that began before it', async () => {
+    // A live hourly period for zone FR that began 50 minutes before a 10-minute range, and nothing else.
+    const fromMs = range.toMs + 3 * 3_600_000; // past the seeded periods, so only ours is within the 2 h look-back
+    const sub = { fromMs, toMs: fromMs + 600_000 };
+    await store.writeGridIntensity([{ zone: 'FR', provider: 'electricitymaps', basis: 'location_lifecycle', quality: 'measured', startUs: (fromMs - 3_000_000) * 1000, endUs: (fromMs + 600_000) * 1000, gco2ePerKwh: 77, dataset: '' }]);
+    await store.flush();
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    const p = cluster.panels.find((x) => x.title === 'Grid intensity by zone')!;
+    const q = interpolate(p.targets[0]!.query, new Map([['zone', 'FR'], ['datasource', DATASOURCE_UID]]), sub, 60_000);
+    // Buckets of 60 s aligned to the epoch: the first one of the range is the one holding its start.
+    const inRange = (await query(q)).flatMap((s) => s.values).filter((v) => Number(v[0]) + 60_000 > sub.fromMs && v[1] !== null);
+    assert.ok(inRange.length >= 10, `every bucket of the range has a value: ${JSON.stringify(inRange)}`);
+    assert.ok(inRange.every((v) => v[1] === 77));
+    assert.equal(Number(inRange[0]![0]), Math.floor(sub.fromMs / 60_000) * 60_000, 'from the first bucket');
+  });
+
   // Last: it adds a job to the data.
   test('energy per 1M tokens of a job without progress is empty (null, as the API says), not 0', async () => {
     const job = dashboards.find(([, d]) => d.uid === 'wattprint-job')![1];
@@ -264,5 +360,21 @@ describe('Grafana dashboards on a real InfluxDB', () => {
     }
     const energy = job.panels.find((x) => x.title === 'Energy (wall)')!;
     assert.ok((await query(interpolate(energy.targets[0]!.query, vars, range, 30_000))).length > 0, 'the job itself is there');
+  });
+
+  test('a static yearly intensity (a period from 1 January) shows in the grid panel at the times it priced energy', async () => {
+    const startUs = (range.toMs - 90_000) * 1000;
+    const periods = await new StaticProvider().periods('PL', startUs, startUs + 10_000_000);
+    assert.ok(periods.length > 0 && periods.every((p) => p.quality === 'static_yearly' && p.startUs < startUs - 30 * 86_400_000_000), 'a yearly period, begun beyond the raw retention');
+    const r = carbonForInterval({ host: 'gpu-a', seq: 9999, startUs, endUs: startUs + 10_000_000, zone: 'PL', zoneSource: 'config', pue: 1, hostKwhSoftware: 0.001, hostKwhWall: undefined, jobs: [] }, periods);
+    await store.writeCarbon(carbonWrite([r], periods));
+    await store.flush();
+    assert.equal(store.stats().droppedBeyondRetention, 0, 'nothing dropped beyond retention');
+    const cluster = dashboards.find(([, d]) => d.uid === 'wattprint-cluster')![1];
+    const vars = await resolveVariables(cluster, { zone: 'PL' });
+    const p = cluster.panels.find((x) => x.title === 'Grid intensity by zone')!;
+    const values = (await query(interpolate(p.targets[0]!.query, vars, range, 30_000))).flatMap((s) => s.values.map((v) => v[1])).filter((v) => v !== null);
+    assert.ok(values.length > 0, 'PL in the panel');
+    for (const v of values) assert.equal(v, periods[0]!.gPerKwh);
   });
 });

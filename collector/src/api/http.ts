@@ -4,6 +4,7 @@
 // configured. The OpenAPI document is generated from the route schemas.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import { addLabelFilter, documentRoute, TAGS } from './openapi.ts';
 import type { Store, JobTotals } from '../storage/sink.ts';
 import { matchesLabels } from '../storage/query.ts';
 import type { JobRegistryStore } from '../jobs/registry.ts';
@@ -115,8 +116,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 64 * 1024,
-    // A job id of 128 characters, percent-encoded, still fits a path parameter.
-    routerOptions: { maxParamLength: 4 * LIMITS.jobIdLength + LIMITS.hostLength },
+    // Above every path parameter's own limit (a 128-character job id, percent-encoded, fits), so a
+    // long one gets our 400, not the router's bare 414.
+    routerOptions: { maxParamLength: Math.max(1024, 4 * LIMITS.jobIdLength + LIMITS.hostLength) },
     // A client that trickles its request is cut off; responses (live views) are not bounded.
     requestTimeout: 30_000,
     connectionTimeout: 0,
@@ -136,8 +138,16 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       info: { title: 'Wattprint collector API', version: '1.0.0', description: 'Energy and carbon of ML jobs. Bearer tokens with scopes read, jobs:write, admin.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+      tags: TAGS,
+    },
+    transformObject: (doc) => {
+      const spec = (doc as { openapiObject: Parameters<typeof addLabelFilter>[0] }).openapiObject;
+      addLabelFilter(spec);
+      return spec as never;
     },
   });
+  // operationIds, tags and every response code, from one table (openapi.ts).
+  app.addHook('onRoute', documentRoute);
 
   const guard = (scope: Scope) => async (req: FastifyRequest, reply: FastifyReply) => {
     if (tokens.length === 0) return;

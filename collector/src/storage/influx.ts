@@ -364,6 +364,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       const dropped = /^A 400 .*partial write: points beyond retention policy dropped=(\d+)"?\}?\s*$/.exec(body);
       if (dropped) {
         this.droppedBeyondRetention += Number(dropped[1]);
+        // Said out loud: silently dropped points once hid a whole zone's grid intensity.
+        this.cfg.log?.(`influx ${this.where()}: InfluxDB dropped ${dropped[1]} point(s) older than the retention policy (${this.droppedBeyondRetention} so far)`);
         return;
       }
       throw describe(err, `write to ${this.where()}`);
