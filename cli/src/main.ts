@@ -11,7 +11,9 @@ import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
 import { loadCarbonConfig, startCollector } from '@wattprint/collector/collector.ts';
 import { loadAlertConfig } from '@wattprint/collector/alerts/rules.ts';
 import { isZoneKey, resolveZone } from '@wattprint/collector/carbon/zones.ts';
-import { appendEmissionsCsv, codecarbonRow, measure, newJobId } from './measure.ts';
+import { measure, newJobId } from './measure.ts';
+import { appendCodecarbon, codecarbonRecord, hostFacts, jobFacts } from './codecarbon.ts';
+import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { renderJobReport } from './format.ts';
 import { runReport } from './report.ts';
 
@@ -186,7 +188,17 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
     if (result.report) {
       if (v.json) console.error(JSON.stringify(result.report, null, 2));
       else console.error('\n' + renderJobReport(result.report));
-      if (v['emissions-csv']) appendEmissionsCsv(v['emissions-csv'] as string, codecarbonRow(result.report, { project: (v.project as string) ?? 'wattprint' }));
+      if (v['emissions-csv']) {
+        // The in-process store knows the agent's inventory (CPU, GPUs, cloud) for CodeCarbon's columns.
+        const db = path.join((v['state-dir'] as string) ?? stateDir(), 'wattprint.db');
+        let facts: ReturnType<typeof hostFacts> = new Map();
+        if (result.mode === 'in-process' && fs.existsSync(db)) {
+          const store = new SqliteStore(db);
+          facts = hostFacts(await store.listHosts());
+          await store.close();
+        }
+        appendCodecarbon(v['emissions-csv'] as string, [codecarbonRecord(result.report, { project: (v.project as string) ?? 'wattprint', host: jobFacts(result.report, facts) })]);
+      }
     } else {
       console.error(`\nwattprint: job ${jobId} ran ${result.durationSeconds.toFixed(1)} s; ${result.mode === 'agent' ? 'its report is with the collector: wattprint report --job ' + jobId + ' --api URL' : 'no energy was recorded for it'}`);
     }

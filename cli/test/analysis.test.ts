@@ -13,7 +13,7 @@ function job(id: string, labels: Record<string, string>, wallKwh: number, softwa
     end: '2026-01-01T01:00:00.000Z',
     durationSeconds: hours * 3600,
     cpuSeconds: 0,
-    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false, wallBasis: wallKwh !== softwareKwh ? 'meter' : 'software' },
+    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false, wallBasis: wallKwh !== softwareKwh ? 'meter' : 'software', shareByQuality: { counter: 1 }, sources: [{ source: 'nvml', quality: 'counter', share: 1 }] },
     progress: { tokens, examples, steps: 0 },
     normalised: { kwhPer1kExamples: null, kwhPer1MTokens: null },
     carbon: null,

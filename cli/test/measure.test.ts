@@ -99,6 +99,11 @@ test('with a running agent: registers the command, passes its exit code through,
   const row = Object.fromEntries(CODECARBON_COLUMNS.map((c, i) => [c, csv[1]!.split(',')[i]]));
   assert.equal(row.run_id, 'burn-1');
   assert.ok(Math.abs(Number(row.cpu_energy) - kwh) < 1e-12);
+  // As CodeCarbon: energy_consumed = cpu + gpu + ram; the wall figure is in the sidecar.
+  assert.ok(Math.abs(Number(row.energy_consumed) - (Number(row.cpu_energy) + Number(row.gpu_energy) + Number(row.ram_energy))) < 1e-15);
+  const side = fs.readFileSync(path.join(dir, 'emissions.wattprint.csv'), 'utf8').trim().split('\n');
+  assert.match(side[0]!, /^run_id,timestamp,energy_software_kwh,energy_wall_kwh,wall_basis,/);
+  assert.match(side[1]!, /^burn-1,/);
 });
 
 test('without an agent: runs one in-process on the embedded store; a signal passes through', async () => {

@@ -19,6 +19,8 @@ export interface CarbonSummary {
   sources: string[];
   /** The energy the stored figures were priced on (per-interval wall where metered, else software), kWh. */
   energyKwh?: number;
+  /** The PUEs the figures applied (one, unless the job spans hosts or the PUE changed). */
+  pue?: number[];
   /** Which energy gco2e is computed from: "wall" (metered), "software", or "mixed" over hosts. */
   energyBasis?: 'wall' | 'software' | 'mixed';
   /**
@@ -50,6 +52,10 @@ export interface JobReport {
      * (no wall meter: wall = software, nothing added).
      */
     wallBasis: 'meter' | 'software';
+    /** Share of the software kWh by the quality of the readings: counter, integrated_power, estimate (sums to 1). */
+    shareByQuality: Record<string, number>;
+    /** The sources the software kWh was read from ("nvml counter 98%"…), largest first. */
+    sources: { source: string; quality: string; share: number }[];
   };
   progress: { tokens: number; examples: number; steps: number };
   normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
@@ -76,6 +82,7 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
       byComponentKwh: { cpu: kwh(t.byComponent.cpu), dram: kwh(t.byComponent.dram), gpu: kwh(t.byComponent.gpu), other: kwh(t.byComponent.other) },
       estimated: t.estimated,
       wallBasis: t.wall ? 'meter' : 'software',
+      ...energyProvenance(t),
     },
     progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
     normalised: {
@@ -84,6 +91,20 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
     },
     carbon: carbon ? rescaleWallCarbon(carbon, wallKwh, t.wall !== undefined) : null,
   };
+}
+
+function energyProvenance(t: JobTotals): { shareByQuality: Record<string, number>; sources: { source: string; quality: string; share: number }[] } {
+  const rows = t.energySources ?? [];
+  const total = rows.reduce((a, r) => a + r.joules, 0);
+  const shareByQuality: Record<string, number> = {};
+  const sources: { source: string; quality: string; share: number }[] = [];
+  if (total > 0) {
+    for (const r of rows) {
+      shareByQuality[r.quality] = (shareByQuality[r.quality] ?? 0) + r.joules / total;
+      sources.push({ source: r.source, quality: r.quality, share: r.joules / total });
+    }
+  }
+  return { shareByQuality, sources };
 }
 
 /** Carbon priced on per-interval wall, carried over to the reconciled wall at the same g/kWh. */

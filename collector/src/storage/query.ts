@@ -158,6 +158,8 @@ export interface CarbonDistinct {
   energyBases: string[];
   /** Stored sources values: JSON lists of strings. */
   sources: string[];
+  /** Distinct PUEs the figures used. */
+  pues?: number[];
 }
 
 /** The storage column "static" is the intensity quality "static_yearly". */
@@ -196,6 +198,7 @@ export function combineCarbon(jobId: string, sums: CarbonSums, distinct: CarbonD
     kwhShareByQuality,
     provisional: sums.provisionalRows > 0,
     sources: sortedSet(sources),
+    pues: [...new Set(distinct.pues ?? [])].filter((x) => Number.isFinite(x)).sort((a, b) => a - b),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { COUNTED_SOURCE_DOMAINS, energySources, withEnergySources, type DeviceQuality } from './energy-sources.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, Store } from './sink.ts';
 
@@ -315,7 +316,16 @@ export class SqliteStore implements Sink, Store {
       }
     }
     const wall = await reconcileRows(this, perHost, filter);
-    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
+    const domains = COUNTED_SOURCE_DOMAINS.map(() => '?').join(', ');
+    const jobDevices = this.db
+      .prepare(`SELECT job_id, host, domain, device, sum(joules) AS joules FROM job_energy ${where ? where + ' AND' : 'WHERE'} domain IN (${domains}) AND modality != 'other' GROUP BY job_id, host, domain, device`)
+      .all(...args, ...COUNTED_SOURCE_DOMAINS) as { job_id: string; host: string; domain: string; device: string; joules: number }[];
+    const hosts = [...new Set(perHost.map((r) => r.host))];
+    const devices = hosts.length
+      ? (this.db.prepare(`SELECT host, domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host IN (${hosts.map(() => '?').join(', ')}) GROUP BY host, domain, device, source, quality`).all(...hosts) as unknown as DeviceQuality[])
+      : [];
+    const sources = energySources(jobDevices.map((r) => ({ jobId: r.job_id, host: r.host, domain: r.domain, device: r.device, joules: r.joules })), devices);
+    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter), sources);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -353,7 +363,7 @@ export class SqliteStore implements Sink, Store {
       byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
     };
     const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE ${clip}`).all(...args) as { v: string }[]).map((x) => x.v);
-    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
+    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources'), pues: distinct('pue').map(Number) });
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
