@@ -155,14 +155,16 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
-                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE] -- CMD ARGS
+                         [--socket PATH] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE]
+                         [--agent-config FILE] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
 exit code and signals pass through. With a local agent (its socket answers), CMD
-is registered there; otherwise an agent and the embedded store run in-process.`;
+is registered there; otherwise an agent and the embedded store run in-process,
+with the wall meters (and zone, PUE, labels) of --agent-config when given.`;
     const dash = args.indexOf('--');
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
-    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, 'agent-config': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
     for (const l of (v.label as string[] | undefined) ?? []) {
       const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.{0,256})$/);
@@ -182,6 +184,7 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000,
+      ...(v['agent-config'] ? { agentConfig: v['agent-config'] as string } : {}),
       ...carbonOptions(v),
       log: (m) => console.error(m),
     });

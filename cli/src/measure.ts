@@ -29,6 +29,8 @@ export interface MeasureOptions {
   zone?: string;
   /** Carbon section for the in-process collector (docs/CARBON.md). */
   carbon?: unknown;
+  /** An agent config file whose meters (and zone, PUE, labels) the in-process agent uses. */
+  agentConfig?: string;
   log: (m: string) => void;
 }
 
@@ -114,7 +116,7 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
   const socketPath = path.join(spoolDir, 'agent.sock');
   env.WATTPRINT_SOCKET = socketPath;
   const agent = await startAgent(
-    loadAgentConfig(undefined, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir: path.join(spoolDir, 'spool'), socketPath, sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
+    loadAgentConfig(o.agentConfig, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir: path.join(spoolDir, 'spool'), socketPath, sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
     { log: quiet },
   );
   try {

@@ -140,3 +140,17 @@ test('without an agent: runs one in-process on the embedded store; a signal pass
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--label must be name=value/);
 });
+
+test('without an agent, --agent-config brings its wall meter: the job is metered, wall above software', async () => {
+  const fixture = new RaplFixture([{ dir: 'intel-rapl:0', name: 'package-0', energyUj: 0n }]);
+  followCpu(fixture);
+  const state = path.join(dir, 'state-meter');
+  // A command meter printing 400 W: far above what the fixture's package reads, so the wall is visible.
+  const config = path.join(dir, 'agent-meter.json');
+  fs.writeFileSync(config, JSON.stringify({ collectors: ['127.0.0.1:1'], meters: [{ kind: 'command', name: 'psu', command: ['/bin/echo', '400'], unit: 'watts' }] }));
+  const r = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--agent-config', config, '--job', 'metered-1', '--json', '--', 'sh', '-c', BURN]);
+  assert.equal(r.code, 7, r.stderr);
+  const report = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'))) as { energy: { softwareKwh: number; wallKwh: number; wallBasis: string } };
+  assert.equal(report.energy.wallBasis, 'meter');
+  assert.ok(report.energy.wallKwh > report.energy.softwareKwh, `wall ${report.energy.wallKwh} > software ${report.energy.softwareKwh}`);
+});
