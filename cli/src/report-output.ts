@@ -91,14 +91,24 @@ function withProvenance(format: Format, body: string, p: Provenance, data: unkno
   return [body, '', ...provenanceLines(p).map((l) => prefix + l)].join('\n');
 }
 
+/** One job's columns, as `report` (csv, table, markdown) and the web page's CSV write them. */
+export const JOB_COLUMNS = ['job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'gCO2e', 'kWh/1M tokens (wall)', 'estimated', 'wall basis', 'energy quality', 'carbon basis', 'zone', 'carbon on', 'PUE'] as const;
+
+export function jobCells(j: JobReport): Cell[] {
+  const c = j.carbon;
+  const quality = Object.entries(j.energy.shareByQuality ?? {}).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(' ');
+  return [j.jobId, labelsText(j.labels), j.durationSeconds, j.energy.softwareKwh, j.energy.wallKwh, c?.gco2e ?? null, j.normalised.kwhPer1MTokens, j.energy.estimated ? 'yes' : 'no', j.energy.wallBasis === 'meter' ? 'meter' : 'software (no meter)', quality || null, c?.basis ?? null, c?.zone ?? null, c ? (c.energyBasis ?? 'wall') : null, c?.pue?.join('/') ?? null];
+}
+
 const labelsText = (l: Record<string, string>) => Object.entries(l).map(([k, x]) => `${k}=${x}`).join(' ');
 
 /** One row per job. JSON is the typed job reports themselves. */
 export function renderJobs(format: Format, jobs: JobReport[]): string {
   const p = provenance(jobs);
   if (format === 'json') return JSON.stringify({ jobs, provenance: p }, null, 2);
-  const header = ['job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'wall basis', 'gCO2e', 'carbon basis', 'zone', 'kWh/1M tokens (wall)', 'estimated'];
-  const rows: Cell[][] = jobs.map((j) => [j.jobId, labelsText(j.labels), j.durationSeconds, j.energy.softwareKwh, j.energy.wallKwh, j.energy.wallBasis === 'meter' ? 'meter' : 'software (no meter)', j.carbon?.gco2e ?? null, j.carbon ? `${j.carbon.basis} on ${j.carbon.energyBasis ?? 'wall'}` : null, j.carbon?.zone ?? null, j.normalised.kwhPer1MTokens, j.energy.estimated ? 'yes' : 'no']);
+  // The first columns are also the web page's Download CSV (collector/src/web/static/model.ts).
+  const rows: Cell[][] = jobs.map((j) => jobCells(j));
+  const header = [...JOB_COLUMNS];
   return withProvenance(format, render(format, header, rows), p, {});
 }
 
