@@ -118,8 +118,8 @@ export function renderGroups(format: Format, keys: string[], rows: GroupRow[], j
     const groups = rows.map((r) => ({ ...r, provenance: provenance(jobs.filter((j) => groupOf(j) === JSON.stringify(keys.map((k) => r.key[k])))) }));
     return JSON.stringify({ groupBy: keys, groups, provenance: p }, null, 2);
   }
-  const header = [...keys, 'runs', 'kWh software', 'kWh wall', 'gCO2e', 'duration h', 'kWh/1k examples (wall)', 'kWh/1M tokens (wall)', 'wall/software'];
-  const cells = rows.map((r) => [...keys.map((k) => r.key[k]!), r.runs, r.softwareKwh, r.wallKwh, r.gco2e, r.durationSeconds / 3600, r.kwhPer1kExamples, r.kwhPer1MTokens, r.wallSoftwareRatio] as Cell[]);
+  const header = [...keys, 'runs', 'kWh software', 'kWh wall', 'gCO2e', 'duration h', 'kWh/1k examples (wall)', 'kWh/1M tokens (wall)', 'kWh/1M unpadded tokens (wall)', 'wall/software'];
+  const cells = rows.map((r) => [...keys.map((k) => r.key[k]!), r.runs, r.softwareKwh, r.wallKwh, r.gco2e, r.durationSeconds / 3600, r.kwhPer1kExamples, r.kwhPer1MTokens, r.kwhPer1MTokensUnpadded, r.wallSoftwareRatio] as Cell[]);
   if (format === 'csv') {
     const extra = ['wall basis', 'carbon basis', 'zones', 'intensity quality'];
     const prov = rows.map((r) => {

@@ -57,8 +57,10 @@ export interface JobReport {
     /** The sources the software kWh was read from ("nvml counter 98%"…), largest first. */
     sources: { source: string; quality: string; share: number }[];
   };
-  progress: { tokens: number; examples: number; steps: number };
-  normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
+  /** tokens include padding; tokensUnpadded leave it out (0 when the job did not report them). */
+  progress: { tokens: number; tokensUnpadded: number; examples: number; steps: number };
+  /** Wall kWh per unit of progress; null without that progress. */
+  normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null; kwhPer1MTokensUnpadded: number | null };
   carbon: CarbonSummary | null;
 }
 
@@ -84,10 +86,11 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
       wallBasis: t.wall ? 'meter' : 'software',
       ...energyProvenance(t),
     },
-    progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
+    progress: { tokens: t.tokens, tokensUnpadded: t.tokensUnpadded ?? 0, examples: t.examples, steps: t.steps },
     normalised: {
       kwhPer1kExamples: t.examples > 0 ? (wallKwh * 1000) / t.examples : null,
       kwhPer1MTokens: t.tokens > 0 ? (wallKwh * 1e6) / t.tokens : null,
+      kwhPer1MTokensUnpadded: (t.tokensUnpadded ?? 0) > 0 ? (wallKwh * 1e6) / t.tokensUnpadded! : null,
     },
     carbon: carbon ? rescaleWallCarbon(carbon, wallKwh, t.wall !== undefined) : null,
   };

@@ -312,7 +312,7 @@ export class InfluxStore implements Sink, Store {
   private async queryJobs(where: string, filter: JobFilter): Promise<JobTotals[]> {
     const w = where ? `WHERE ${where}` : '';
     const from = this.from(M.jobInterval);
-    const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps'];
+    const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps', 'tokens_unpadded'];
     const [totals, firsts, estimated] = await this.select([
       `SELECT ${sums.map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`).join(', ')}, max("end_us") AS "end_us" FROM ${from} ${w} GROUP BY "job", "host"`,
       `SELECT first("software_j") FROM ${from} ${w} GROUP BY "job", "host"`,
@@ -337,6 +337,7 @@ export class InfluxStore implements Sink, Store {
       estimated: est.has(key(r)),
       cpuSeconds: Number(r.cpu_seconds),
       tokens: Number(r.tokens),
+      tokensUnpadded: Number(r.tokens_unpadded ?? 0),
       examples: Number(r.examples),
       steps: Number(r.steps),
     }));

@@ -21,6 +21,7 @@ export interface JobHostRow {
   estimated: boolean;
   cpuSeconds: number;
   tokens: number;
+  tokensUnpadded?: number;
   examples: number;
   steps: number;
 }
@@ -80,6 +81,7 @@ export function combineJobs(rows: JobHostRow[], labelSets: LabelSet[], filter: J
         estimated: r.estimated,
         cpuSeconds: r.cpuSeconds,
         tokens: r.tokens,
+        tokensUnpadded: r.tokensUnpadded,
         examples: r.examples,
         steps: r.steps,
       });
@@ -99,6 +101,7 @@ export function combineJobs(rows: JobHostRow[], labelSets: LabelSet[], filter: J
     t.estimated ||= r.estimated;
     t.cpuSeconds += r.cpuSeconds;
     t.tokens += r.tokens;
+    t.tokensUnpadded = (t.tokensUnpadded ?? 0) + (r.tokensUnpadded ?? 0);
     t.examples += r.examples;
     t.steps += r.steps;
   }

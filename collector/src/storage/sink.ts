@@ -159,6 +159,8 @@ export interface JobTotals {
   estimated: boolean;
   cpuSeconds: number;
   tokens: number;
+  /** Tokens without padding (0 when the job reported none). */
+  tokensUnpadded?: number;
   examples: number;
   steps: number;
   /** Present when wallJoules was reconciled against a wall meter over time (storage/wall-rows.ts). */

@@ -99,6 +99,10 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (host, start_us));
   CREATE INDEX host_carbon_provisional ON host_carbon (provisional, end_us);
   `,
+  // 4: tokens without padding next to tokens with it (the study analyses both).
+  `
+  ALTER TABLE job_interval ADD COLUMN tokens_unpadded REAL NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -128,7 +132,7 @@ export class SqliteStore implements Sink, Store {
       jobEnergy: p('INSERT OR REPLACE INTO job_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
       carbon: p(`INSERT OR REPLACE INTO job_carbon (host, start_us, end_us, job_id, zone, joules, pue, gco2e, gco2e_software, gco2e_wall, energy_basis, basis,
         share_measured, share_estimated, share_forecast, share_interpolated, share_static, provisional, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -155,7 +159,7 @@ export class SqliteStore implements Sink, Store {
         const pids = jobPids(r);
         for (const j of r.jobs) {
           const c = j.byComponent;
-          s.jobInterval!.run(...base, j.jobId, j.softwareJoules, j.wallJoules, j.dynamicJoules, j.idleJoules, c.cpu, c.dram, c.gpu, c.other, j.estimated ? 1 : 0, j.cpuSeconds, j.tokens, j.examples, j.steps);
+          s.jobInterval!.run(...base, j.jobId, j.softwareJoules, j.wallJoules, j.dynamicJoules, j.idleJoules, c.cpu, c.dram, c.gpu, c.other, j.estimated ? 1 : 0, j.cpuSeconds, j.tokens, j.examples, j.steps, j.tokensUnpadded ?? 0);
           const p = pids.get(j.jobId) ?? [];
           s.jobMeta!.run(...base, j.jobId, canonicalJson(j.labels), p.join(','), p.length);
         }
@@ -285,7 +289,7 @@ export class SqliteStore implements Sink, Store {
         `SELECT job_id, host, min(start_us) AS start_us, max(end_us) AS end_us,
           sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
           sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
-          max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
+          max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps, sum(tokens_unpadded) AS tokens_unpadded
         FROM job_interval ${where} GROUP BY job_id, host`,
       )
       .all(...args) as Record<string, number | string>[];
@@ -305,6 +309,7 @@ export class SqliteStore implements Sink, Store {
       estimated: Boolean(r.estimated),
       cpuSeconds: r.cpu_seconds as number,
       tokens: r.tokens as number,
+      tokensUnpadded: r.tokens_unpadded as number,
       examples: r.examples as number,
       steps: r.steps as number,
     }));
