@@ -25,7 +25,7 @@ test('register by pid (identity = pid + start time), by job only (labels), progr
     r = await localRequest(sock, 'POST', '/v1/jobs/register', { jobId: 'slurm-77', labels: { partition: 'gpu' } });
     assert.deepEqual(r.body, { jobId: 'slurm-77' });
     assert.equal((await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokens: 1000, examples: 8 })).code, 202);
-    await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokens: 500, steps: 1 });
+    await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokens: 500, tokensUnpadded: 320, steps: 1 });
 
     f.tick(1, 1);
     for (const pid of [300, 301, 400]) f.put({ pid, comm: 'x', ppid: pid === 301 ? 300 : 1, utime: 10, stime: 0, starttime: pid === 300 ? 5000 : pid === 301 ? 5001 : 6000, cgroup: pid === 400 ? '/slurm/uid_0/job_77/step_0' : '/user.slice' });
@@ -35,7 +35,7 @@ test('register by pid (identity = pid + start time), by job only (labels), progr
       301: ['ft-1', 'parent', { task: 'sst2' }],
       400: ['slurm-77', 'cgroup', { partition: 'gpu' }],
     });
-    assert.deepEqual(registry.drainProgress(), [{ jobId: 'ft-1', tokens: 1500, examples: 8, steps: 1 }]);
+    assert.deepEqual(registry.drainProgress(), [{ jobId: 'ft-1', tokens: 1500, tokensUnpadded: 320, examples: 8, steps: 1 }]);
     assert.deepEqual(registry.drainProgress(), [], 'drained once');
 
     // A later process with the same pid is not the registered one.
@@ -55,6 +55,7 @@ test('register by pid (identity = pid + start time), by job only (labels), progr
     }
     assert.equal((await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokens: -5 })).body.error, 'invalid_field');
     assert.equal((await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokens: 'NaN' })).body.error, 'invalid_field');
+    assert.equal((await localRequest(sock, 'POST', '/v1/progress', { jobId: 'ft-1', tokensUnpadded: -1 })).body.error, 'invalid_field');
     assert.equal((await localRequest(sock, 'GET', '/v1/nope')).code, 405);
     assert.equal((await localRequest(sock, 'POST', '/v1/nope', {})).code, 404);
     assert.ok(ep.counters.badRequests >= 8);

@@ -13,6 +13,8 @@ export interface GroupRow {
   examples: number;
   kwhPer1kExamples: number | null;
   kwhPer1MTokens: number | null;
+  /** Per 1M tokens without padding (the jobs that reported them). */
+  kwhPer1MTokensUnpadded: number | null;
   /** Σ wall / Σ software; null without a wall meter (then both are equal by construction). */
   wallSoftwareRatio: number | null;
   estimated: boolean;
@@ -51,11 +53,19 @@ export function groupJobs(jobs: JobReport[], keys: string[]): GroupRow[] {
       examples,
       kwhPer1kExamples: examples > 0 ? (wall * 1000) / examples : null,
       kwhPer1MTokens: tokens > 0 ? (wall * 1e6) / tokens : null,
+      kwhPer1MTokensUnpadded: unpaddedKwh(members),
       wallSoftwareRatio: metered && software > 0 ? wall / software : null,
       estimated: members.some((j) => j.energy.estimated),
     });
   }
   return rows.sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+}
+
+/** Wall kWh per 1M unpadded tokens over the jobs that reported them; null when none did. */
+function unpaddedKwh(js: JobReport[]): number | null {
+  const withThem = js.filter((j) => (j.progress.tokensUnpadded ?? 0) > 0);
+  const tokens = withThem.reduce((a, j) => a + j.progress.tokensUnpadded, 0);
+  return tokens > 0 ? (withThem.reduce((a, j) => a + j.energy.wallKwh, 0) * 1e6) / tokens : null;
 }
 
 export interface Fit {
@@ -98,6 +108,9 @@ export function fitEnergy(jobs: JobReport[]): Fit[] {
   const withTokens = jobs.filter((j) => j.progress.tokens > 0);
   const byTokens = linearFit(withTokens.map((j) => j.progress.tokens / 1e6), withTokens.map((j) => j.energy.wallKwh), 'tokens_millions');
   if (byTokens) out.push(byTokens);
+  const withUnpadded = jobs.filter((j) => (j.progress.tokensUnpadded ?? 0) > 0);
+  const byUnpadded = linearFit(withUnpadded.map((j) => j.progress.tokensUnpadded / 1e6), withUnpadded.map((j) => j.energy.wallKwh), 'tokens_unpadded_millions');
+  if (byUnpadded) out.push(byUnpadded);
   return out;
 }
 

@@ -236,7 +236,8 @@ ${LOG_HELP}`;
   async measure(args) {
     const help = `Usage: wattprint measure [--job ID] [--label k=v]... [--emissions-csv FILE] [--project NAME]
                          [--socket PATH] [--standalone] [--api URL] [--json] [--zone ZONE] [--carbon-config FILE]
-                         [--state-dir DIR] [--interval-ms 1000] [--sysfs-root /sys] [--procfs-root /proc] -- CMD ARGS
+                         [--state-dir DIR] [--interval-ms 1000] [--sysfs-root /sys] [--procfs-root /proc]
+                         [--agent-config FILE] -- CMD ARGS
 
 Runs CMD as a measured job and prints its energy and carbon when it ends. CMD's
 exit code and signals pass through; 127 if CMD is not found, 126 if it cannot run.
@@ -245,7 +246,8 @@ The agent's socket is --socket, else $WATTPRINT_SOCKET, else
 listens). With an agent there, CMD is registered with it; with one there that
 refuses this user, measure says so and exits 1, unless --standalone asks for a
 private agent (its figures kept apart). With none, an agent and the embedded
-store run in-process.
+store run in-process, with the wall meters (and zone, PUE, labels) of
+--agent-config when given.
 
   --job ID              job id (default: measure-<time>-<random>)
   --label k=v           a label of the job (task, dataset, model, phase...); repeatable
@@ -258,18 +260,20 @@ store run in-process.
   --zone, --carbon-config  grid zone and carbon section of the in-process collector
   --state-dir DIR       in-process store folder (default: $WATTPRINT_STATE_DIR or ~/.wattprint)
   --interval-ms MS      in-process sampling interval, 100..60000 (default: 1000)
-  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)`;
+  --sysfs-root, --procfs-root  roots of /sys and /proc (for tests and containers)
+  --agent-config FILE   an agent config whose wall meters, zone, PUE and labels the in-process agent uses`;
     const dash = args.indexOf('--');
     helpOrVersion(dash < 0 ? args : args.slice(0, dash), help);
     if (dash < 0 || dash === args.length - 1) throw new UsageError(`give the command after "--"\n\n${help}`);
-    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, standalone: { type: 'boolean' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args.slice(0, dash), { job: { type: 'string' }, label: { type: 'string', multiple: true }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, socket: { type: 'string' }, standalone: { type: 'boolean' }, api: { type: 'string' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, 'agent-config': { type: 'string' }, ...CARBON_OPTIONS }, help);
     const labels: Record<string, string> = {};
     for (const l of (v.label as string[] | undefined) ?? []) {
       const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.{0,256})$/);
       if (!m) throw new UsageError(`--label must be name=value, got "${l}"`);
       labels[m[1]!] = m[2]!;
     }
-    const { appendEmissionsCsv, codecarbonRow, measure, newJobId } = await import('./measure.ts');
+    const { measure, newJobId } = await import('./measure.ts');
+    const { appendCodecarbon, codecarbonRecord, hostFacts, jobFacts } = await import('./codecarbon.ts');
     const { renderJobReport } = await import('./format.ts');
     const jobId = (v.job as string) ?? newJobId();
     if (!/^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,127}$/.test(jobId)) throw new UsageError(`--job "${jobId}": letters, digits and ._:@/- only, at most 128`);
@@ -285,13 +289,25 @@ store run in-process.
       sysfsRoot: v['sysfs-root'] as string | undefined,
       procfsRoot: v['procfs-root'] as string | undefined,
       intervalMs: num(v['interval-ms'], 'interval-ms', 100, 60_000) ?? 1000,
+      ...(v['agent-config'] ? { agentConfig: v['agent-config'] as string } : {}),
       ...(await carbonOptions(v)),
       log: (m) => console.error(m),
     });
     if (result.report) {
       if (v.json) console.error(JSON.stringify(result.report, null, 2));
       else console.error('\n' + renderJobReport(result.report));
-      if (v['emissions-csv']) appendEmissionsCsv(v['emissions-csv'] as string, codecarbonRow(result.report, { project: (v.project as string) ?? 'wattprint' }));
+      if (v['emissions-csv']) {
+        // The in-process store knows the agent's inventory (CPU, GPUs, cloud) for CodeCarbon's columns.
+        const db = path.join((v['state-dir'] as string) ?? stateDir(), 'wattprint.db');
+        let facts: ReturnType<typeof hostFacts> = new Map();
+        if (result.mode === 'in-process' && fs.existsSync(db)) {
+          const { SqliteStore } = await import('@wattprint/collector/storage/sqlite.ts');
+          const store = new SqliteStore(db);
+          facts = hostFacts(await store.listHosts());
+          await store.close();
+        }
+        appendCodecarbon(v['emissions-csv'] as string, [codecarbonRecord(result.report, { project: (v.project as string) ?? 'wattprint', host: jobFacts(result.report, facts) })]);
+      }
     } else {
       console.error(`\nwattprint: job ${jobId} ran ${result.durationSeconds.toFixed(1)} s; ${result.mode === 'agent' ? 'its report is with the collector: wattprint report --job ' + jobId + ' --api URL' : 'no energy was recorded for it'}`);
     }

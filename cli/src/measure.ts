@@ -36,6 +36,8 @@ export interface MeasureOptions {
   zone?: string;
   /** Carbon section for the in-process collector (docs/CARBON.md). */
   carbon?: unknown;
+  /** An agent config file whose meters (and zone, PUE, labels) the in-process agent uses. */
+  agentConfig?: string;
   log: (m: string) => void;
 }
 
@@ -129,7 +131,7 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
   const socketPath = path.join(spoolDir, 'agent.sock');
   env.WATTPRINT_SOCKET = socketPath;
   const agent = await startAgent(
-    loadAgentConfig(undefined, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir: path.join(spoolDir, 'spool'), socketPath, sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
+    loadAgentConfig(o.agentConfig, { collectors: [`127.0.0.1:${collector.grpcPort}`], plaintext: true, spoolDir: path.join(spoolDir, 'spool'), socketPath, sysfsRoot: o.sysfsRoot, procfsRoot: o.procfsRoot, intervalMs: o.intervalMs }),
     { log: quiet },
   );
   try {
@@ -157,64 +159,5 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
   }
 }
 
-/** CodeCarbon's emissions.csv columns, in its order, so existing analysis scripts keep working. */
-export const CODECARBON_COLUMNS = [
-  'timestamp', 'project_name', 'run_id', 'experiment_id', 'duration', 'emissions', 'emissions_rate',
-  'cpu_power', 'gpu_power', 'ram_power', 'cpu_energy', 'gpu_energy', 'ram_energy', 'energy_consumed',
-  'country_name', 'country_iso_code', 'region', 'cloud_provider', 'cloud_region', 'os', 'python_version',
-  'codecarbon_version', 'cpu_count', 'cpu_model', 'gpu_count', 'gpu_model', 'longitude', 'latitude',
-  'ram_total_size', 'tracking_mode', 'on_cloud', 'pue',
-] as const;
-
-/** One emissions.csv row (units as CodeCarbon: kWh, kg CO2e, W, s). */
-export function codecarbonRow(r: JobReport, extra: { project: string; cpuModel?: string; cpuCount?: number; pue?: number }): Record<(typeof CODECARBON_COLUMNS)[number], string | number> {
-  const d = r.durationSeconds || 1;
-  const e = r.energy.byComponentKwh;
-  const kg = r.carbon ? r.carbon.gco2e / 1000 : '';
-  return {
-    timestamp: r.end.replace(/\.\d+Z$/, ''),
-    project_name: extra.project,
-    run_id: r.jobId,
-    experiment_id: r.labels.experiment ?? '',
-    duration: r.durationSeconds,
-    emissions: kg,
-    emissions_rate: typeof kg === 'number' ? kg / d : '',
-    cpu_power: (e.cpu * 3.6e6) / d,
-    gpu_power: (e.gpu * 3.6e6) / d,
-    ram_power: (e.dram * 3.6e6) / d,
-    cpu_energy: e.cpu,
-    gpu_energy: e.gpu,
-    ram_energy: e.dram,
-    energy_consumed: r.energy.wallKwh,
-    country_name: '',
-    country_iso_code: '',
-    region: r.carbon?.zone ?? '',
-    cloud_provider: '',
-    cloud_region: '',
-    os: `${os.type()}-${os.release()}`,
-    python_version: '',
-    codecarbon_version: 'wattprint',
-    cpu_count: extra.cpuCount ?? os.cpus().length,
-    cpu_model: extra.cpuModel ?? os.cpus()[0]?.model ?? '',
-    gpu_count: '',
-    gpu_model: r.labels.gpu_model ?? '',
-    longitude: '',
-    latitude: '',
-    ram_total_size: os.totalmem() / 2 ** 30,
-    tracking_mode: 'process',
-    on_cloud: 'N',
-    pue: extra.pue ?? 1,
-  };
-}
-
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-/** Appends a row, writing the header when the file is new (as CodeCarbon does). */
-export function appendEmissionsCsv(file: string, row: Record<string, string | number>): void {
-  const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
-  const lines = exists ? '' : CODECARBON_COLUMNS.join(',') + '\n';
-  fs.appendFileSync(file, lines + CODECARBON_COLUMNS.map((c) => csvCell(row[c] ?? '')).join(',') + '\n');
-}
+// CodeCarbon's emissions.csv moved to codecarbon.ts (software energy_consumed, wall in a sidecar).
+export { CODECARBON_COLUMNS } from './codecarbon.ts';

@@ -12,6 +12,9 @@ export interface Provenance {
   wallIsSoftware: number;
   /** Jobs with an estimated (modelled) component. */
   estimated: number;
+  /** Share of the software kWh by reading quality (counter, integrated_power, estimate), and by source. */
+  energyShareByQuality: Record<string, number>;
+  energySources: Record<string, number>;
   /** Jobs with a carbon figure, and what it was priced on. */
   withCarbon: number;
   carbonEnergyBasis: string[];
@@ -21,6 +24,8 @@ export interface Provenance {
   intensityQuality: Record<string, number>;
   sources: string[];
   provisional: boolean;
+  /** PUEs applied. */
+  pue: number[];
 }
 
 const uniq = (xs: string[]) => [...new Set(xs.filter((x) => x !== ''))].sort();
@@ -35,11 +40,23 @@ export function provenance(jobs: JobReport[]): Provenance {
     for (const [q, share] of Object.entries(j.carbon!.kwhShareByQuality)) quality[q] = (quality[q] ?? 0) + share * kwh;
   }
   for (const q of Object.keys(quality)) quality[q] = priced > 0 ? quality[q]! / priced : 0;
+  const software = jobs.reduce((a, j) => a + j.energy.softwareKwh, 0);
+  const energyQ: Record<string, number> = {};
+  const energyS: Record<string, number> = {};
+  for (const j of jobs) {
+    for (const s of j.energy.sources ?? []) {
+      const w = software > 0 ? (s.share * j.energy.softwareKwh) / software : 0;
+      energyQ[s.quality] = (energyQ[s.quality] ?? 0) + w;
+      energyS[`${s.source} ${s.quality}`] = (energyS[`${s.source} ${s.quality}`] ?? 0) + w;
+    }
+  }
   return {
     jobs: jobs.length,
     wallFromMeter: jobs.filter((j) => j.energy.wallBasis === 'meter').length,
     wallIsSoftware: jobs.filter((j) => j.energy.wallBasis !== 'meter').length,
     estimated: jobs.filter((j) => j.energy.estimated).length,
+    energyShareByQuality: energyQ,
+    energySources: energyS,
     withCarbon: withCarbon.length,
     carbonEnergyBasis: uniq(withCarbon.map((j) => j.carbon!.energyBasis ?? '')),
     carbonBases: uniq(withCarbon.flatMap((j) => j.carbon!.basis.split(' + '))),
@@ -47,18 +64,21 @@ export function provenance(jobs: JobReport[]): Provenance {
     intensityQuality: quality,
     sources: uniq(withCarbon.flatMap((j) => j.carbon!.sources)),
     provisional: withCarbon.some((j) => j.carbon!.provisional),
+    pue: [...new Set(withCarbon.flatMap((j) => j.carbon!.pue ?? []))].sort((a, b) => a - b),
   };
 }
 
 /** The provenance as lines under a table (table and markdown formats). */
 export function provenanceLines(p: Provenance): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  const shares = (m: Record<string, number>) => Object.entries(m).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${pct(v)}`).join(', ') || 'none recorded';
   const lines = [
+    `energy quality (software kWh): ${shares(p.energyShareByQuality)}; sources: ${shares(p.energySources)}`,
     `energy: wall kWh reconciled against a wall meter for ${p.wallFromMeter} of ${p.jobs} jobs; wall = software (no wall meter) for ${p.wallIsSoftware}` + (p.estimated ? `; ${p.estimated} include ESTIMATED components` : '; all from hardware counters or integrated power'),
   ];
   if (p.withCarbon > 0) {
     const q = Object.entries(p.intensityQuality).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
-    lines.push(`carbon (${p.withCarbon} of ${p.jobs} jobs): priced on ${p.carbonEnergyBasis.join('/') || 'wall'} energy; basis ${p.carbonBases.join(', ')}; zone ${p.zones.join(', ')}; intensity quality ${q}${p.provisional ? '; PROVISIONAL' : ''}`);
+    lines.push(`carbon (${p.withCarbon} of ${p.jobs} jobs): priced on ${p.carbonEnergyBasis.join('/') || 'wall'} energy × PUE ${p.pue.join('/') || '?'}; basis ${p.carbonBases.join(', ')}; zone ${p.zones.join(', ')}; intensity quality ${q}${p.provisional ? '; PROVISIONAL' : ''}`);
     if (p.sources.length) lines.push(`intensity sources: ${p.sources.join('; ')}`);
   } else lines.push('carbon: none of these jobs has a carbon figure');
   return lines;
@@ -71,14 +91,24 @@ function withProvenance(format: Format, body: string, p: Provenance, data: unkno
   return [body, '', ...provenanceLines(p).map((l) => prefix + l)].join('\n');
 }
 
+/** One job's columns, as `report` (csv, table, markdown) and the web page's CSV write them. */
+export const JOB_COLUMNS = ['job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'gCO2e', 'kWh/1M tokens (wall)', 'estimated', 'wall basis', 'energy quality', 'carbon basis', 'zone', 'carbon on', 'PUE'] as const;
+
+export function jobCells(j: JobReport): Cell[] {
+  const c = j.carbon;
+  const quality = Object.entries(j.energy.shareByQuality ?? {}).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(' ');
+  return [j.jobId, labelsText(j.labels), j.durationSeconds, j.energy.softwareKwh, j.energy.wallKwh, c?.gco2e ?? null, j.normalised.kwhPer1MTokens, j.energy.estimated ? 'yes' : 'no', j.energy.wallBasis === 'meter' ? 'meter' : 'software (no meter)', quality || null, c?.basis ?? null, c?.zone ?? null, c ? (c.energyBasis ?? 'wall') : null, c?.pue?.join('/') ?? null];
+}
+
 const labelsText = (l: Record<string, string>) => Object.entries(l).map(([k, x]) => `${k}=${x}`).join(' ');
 
 /** One row per job. JSON is the typed job reports themselves. */
 export function renderJobs(format: Format, jobs: JobReport[]): string {
   const p = provenance(jobs);
   if (format === 'json') return JSON.stringify({ jobs, provenance: p }, null, 2);
-  const header = ['job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'wall basis', 'gCO2e', 'carbon basis', 'zone', 'kWh/1M tokens (wall)', 'estimated'];
-  const rows: Cell[][] = jobs.map((j) => [j.jobId, labelsText(j.labels), j.durationSeconds, j.energy.softwareKwh, j.energy.wallKwh, j.energy.wallBasis === 'meter' ? 'meter' : 'software (no meter)', j.carbon?.gco2e ?? null, j.carbon ? `${j.carbon.basis} on ${j.carbon.energyBasis ?? 'wall'}` : null, j.carbon?.zone ?? null, j.normalised.kwhPer1MTokens, j.energy.estimated ? 'yes' : 'no']);
+  // The first columns are also the web page's Download CSV (collector/src/web/static/model.ts).
+  const rows: Cell[][] = jobs.map((j) => jobCells(j));
+  const header = [...JOB_COLUMNS];
   return withProvenance(format, render(format, header, rows), p, {});
 }
 
@@ -88,8 +118,8 @@ export function renderGroups(format: Format, keys: string[], rows: GroupRow[], j
     const groups = rows.map((r) => ({ ...r, provenance: provenance(jobs.filter((j) => groupOf(j) === JSON.stringify(keys.map((k) => r.key[k])))) }));
     return JSON.stringify({ groupBy: keys, groups, provenance: p }, null, 2);
   }
-  const header = [...keys, 'runs', 'kWh software', 'kWh wall', 'gCO2e', 'duration h', 'kWh/1k examples (wall)', 'kWh/1M tokens (wall)', 'wall/software'];
-  const cells = rows.map((r) => [...keys.map((k) => r.key[k]!), r.runs, r.softwareKwh, r.wallKwh, r.gco2e, r.durationSeconds / 3600, r.kwhPer1kExamples, r.kwhPer1MTokens, r.wallSoftwareRatio] as Cell[]);
+  const header = [...keys, 'runs', 'kWh software', 'kWh wall', 'gCO2e', 'duration h', 'kWh/1k examples (wall)', 'kWh/1M tokens (wall)', 'kWh/1M unpadded tokens (wall)', 'wall/software'];
+  const cells = rows.map((r) => [...keys.map((k) => r.key[k]!), r.runs, r.softwareKwh, r.wallKwh, r.gco2e, r.durationSeconds / 3600, r.kwhPer1kExamples, r.kwhPer1MTokens, r.kwhPer1MTokensUnpadded, r.wallSoftwareRatio] as Cell[]);
   if (format === 'csv') {
     const extra = ['wall basis', 'carbon basis', 'zones', 'intensity quality'];
     const prov = rows.map((r) => {

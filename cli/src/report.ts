@@ -9,11 +9,13 @@ import type { JobTotals } from '@wattprint/collector/storage/sink.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
 import { comparePhases, comparePhasesByGroup, fitEnergy, groupJobs, keyValue, wallRatios } from './analysis.ts';
 import { FORMATS, renderJobReport, type Format } from './format.ts';
+import { appendCodecarbon, CODECARBON_COLUMNS, codecarbonRecord, csvLine, hostFacts, jobFacts, type HostFacts } from './codecarbon.ts';
 import { provenance, provenanceLines, renderFits, renderGroupPhases, renderGroups, renderJobs, renderPhases, renderWallRatios } from './report-output.ts';
 import { VERSION } from './version.ts';
 
 const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[,v2]]... [--from T] [--to T]
-                        [--fit] [--compare-phase] [--wall-ratio] [--format table|json|csv|markdown]
+                        [--fit] [--compare-phase] [--wall-ratio] [--format table|json|csv|markdown|codecarbon]
+                        [--emissions-csv FILE [--project NAME]]
                         [--db FILE | --api URL [--token T]]
 
   --job ID          one job's report
@@ -24,6 +26,10 @@ const HELP = `Usage: wattprint report [--job ID] [--group-by KEYS] [--label k=v[
                     = N fine-tuning runs of each dataset (or task, model), with the range
   --wall-ratio      wall/software ratio per GPU model over metered jobs (mean, sd, n), and a
                     flagged wall estimate for unmetered jobs of the same GPU model
+  --format codecarbon  CodeCarbon's emissions.csv (32 columns; energy_consumed = cpu + gpu + ram,
+                    software, as CodeCarbon) for any stored job; with --emissions-csv FILE the rows
+                    are appended to FILE and the wall energy and provenance to FILE's sidecar
+                    (emissions.wattprint.csv, docs/CODECARBON.md)
   --from/--to       intervals overlapping the window count whole: energy, progress and carbon alike
 Reads the local store (~/.wattprint/wattprint.db) unless --db or --api is given;
 WATTPRINT_API and WATTPRINT_TOKEN work too.
@@ -34,12 +40,11 @@ export class ReportUsageError extends Error {}
 interface Source {
   job(id: string): Promise<JobReport | undefined>;
   jobs(q: { labels: Record<string, string>; from?: string; to?: string }, progress: (n: number) => void): Promise<JobReport[]>;
-  /** GPU names per host, from the hosts' inventories. */
-  gpuModels(): Promise<Map<string, string[]>>;
+  /** CPU, GPUs and cloud per host, from the hosts' inventories. */
+  hosts(): Promise<Map<string, HostFacts>>;
   close(): Promise<void>;
 }
 
-const gpuNames = (hosts: { host: string; inventory?: { gpus?: { name?: string | null }[] | null } | null }[]) => new Map(hosts.map((h) => [h.host, [...new Set((h.inventory?.gpus ?? []).map((g) => g.name ?? '').filter(Boolean))]]));
 
 function localSource(file: string): Source {
   if (!fs.existsSync(file)) throw new ReportUsageError(`no store at ${file}: run "wattprint measure" or "npm start" first, or give --db/--api`);
@@ -61,7 +66,7 @@ function localSource(file: string): Source {
       for (const t of rows) out.push(await report(t));
       return out;
     },
-    gpuModels: async () => gpuNames(await store.listHosts()),
+    hosts: async () => hostFacts(await store.listHosts()),
     close: () => store.close(),
   };
 }
@@ -91,7 +96,7 @@ function apiSource(base: string, token: string | undefined): Source {
       progress(body?.jobs.length ?? 0);
       return body?.jobs ?? [];
     },
-    gpuModels: async () => gpuNames(((await get('/v1/hosts')) as { hosts: { host: string; inventory?: { gpus?: { name?: string }[] } }[] } | undefined)?.hosts ?? []),
+    hosts: async () => hostFacts(((await get('/v1/hosts')) as { hosts: Parameters<typeof hostFacts>[0] } | undefined)?.hosts ?? []),
     close: async () => undefined,
   };
 }
@@ -115,7 +120,7 @@ function progressLine(): { update: (msg: string) => void; done: () => void } {
 export async function runReport(args: string[], stateDir: string): Promise<number> {
   let v: Record<string, string | boolean | string[] | undefined>;
   try {
-    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, 'wall-ratio': { type: 'boolean' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } } }).values;
+    v = parseArgs({ args, strict: true, options: { job: { type: 'string' }, 'group-by': { type: 'string' }, label: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, fit: { type: 'boolean' }, 'compare-phase': { type: 'boolean' }, 'wall-ratio': { type: 'boolean' }, 'emissions-csv': { type: 'string' }, project: { type: 'string' }, format: { type: 'string' }, db: { type: 'string' }, api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } } }).values;
   } catch (err) {
     console.error(`wattprint report: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -128,13 +133,14 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     console.log(`wattprint ${VERSION}`);
     return 0;
   }
-  const format = ((v.format as string) ?? 'table') as Format;
+  const codecarbon = v.format === 'codecarbon';
+  const format = (codecarbon ? 'csv' : ((v.format as string) ?? 'table')) as Format;
   // 2: the invocation is wrong; 1: it is right but the work failed (network, no data).
   const fail = (msg: string, code = 2) => {
     console.error(`wattprint report: ${msg}`);
     return code;
   };
-  if (!FORMATS.includes(format)) return fail(`--format must be one of ${FORMATS.join(', ')}, got "${v.format}"`);
+  if (!FORMATS.includes(format)) return fail(`--format must be one of ${[...FORMATS, 'codecarbon'].join(', ')}, got "${v.format}"`);
   const labels: Record<string, string> = {};
   for (const l of (v.label as string[] | undefined) ?? []) {
     const m = l.match(/^([A-Za-z_][A-Za-z0-9_.-]{0,63})=(.*)$/);
@@ -150,9 +156,19 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
   }
   const out = (s: string) => console.log(s);
   try {
+    const exportCodecarbon = async (rs: JobReport[]) => {
+      const hosts = await source.hosts();
+      const records = rs.map((r) => codecarbonRecord(r, { project: (v.project as string) ?? 'wattprint', host: jobFacts(r, hosts) }));
+      if (v['emissions-csv']) appendCodecarbon(v['emissions-csv'] as string, records);
+      else out([CODECARBON_COLUMNS.join(','), ...records.map((x) => csvLine(CODECARBON_COLUMNS, x.row))].join('\n'));
+    };
     if (v.job) {
       const r = await source.job(v.job as string);
       if (!r) return fail(`no energy recorded for job "${v.job}"`, 1);
+      if (codecarbon) {
+        await exportCodecarbon([r]);
+        return 0;
+      }
       if (format === 'table') out([renderJobReport(r), '', ...provenanceLines(provenance([r]))].join('\n'));
       else if (format === 'json') out(JSON.stringify(r, null, 2));
       else out(renderJobs(format, [r]));
@@ -163,6 +179,10 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     const jobs = await source.jobs({ labels, from: v.from as string | undefined, to: v.to as string | undefined }, (n) => progress.update(`${n} jobs fetched, grouping…`));
     progress.done();
     if (jobs.length === 0) return fail('no jobs match', 1);
+    if (codecarbon) {
+      await exportCodecarbon(jobs);
+      return 0;
+    }
     const keys = ((v['group-by'] as string) ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     const groupOf = (j: JobReport) => JSON.stringify(keys.map((k) => keyValue(j, k)));
     // The analyses print only their result; several of them print one after the other.
@@ -170,8 +190,8 @@ export async function runReport(args: string[], stateDir: string): Promise<numbe
     if (v.fit) analyses.push(renderFits(format, fitEnergy(jobs), jobs));
     if (v['compare-phase']) analyses.push(keys.length > 0 ? renderGroupPhases(format, keys, comparePhasesByGroup(jobs, keys), jobs) : renderPhases(format, comparePhases(jobs), jobs));
     if (v['wall-ratio']) {
-      const gpus = await source.gpuModels();
-      analyses.push(renderWallRatios(format, wallRatios(jobs, (j) => j.labels.gpu_model ?? ([...new Set(j.hosts.flatMap((h) => gpus.get(h) ?? []))].join('+') || '-')), jobs));
+      const hosts = await source.hosts();
+      analyses.push(renderWallRatios(format, wallRatios(jobs, (j) => j.labels.gpu_model ?? ([...new Set(j.hosts.flatMap((h) => hosts.get(h)?.gpus ?? []))].join('+') || '-')), jobs));
     }
     if (analyses.length > 0) out(format === 'json' && analyses.length > 1 ? `[${analyses.join(',\n')}]` : analyses.join('\n\n'));
     else if (keys.length > 0) out(renderGroups(format, keys, groupJobs(jobs, keys), jobs, groupOf));

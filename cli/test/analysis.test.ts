@@ -13,9 +13,9 @@ function job(id: string, labels: Record<string, string>, wallKwh: number, softwa
     end: '2026-01-01T01:00:00.000Z',
     durationSeconds: hours * 3600,
     cpuSeconds: 0,
-    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false, wallBasis: wallKwh !== softwareKwh ? 'meter' : 'software' },
-    progress: { tokens, examples, steps: 0 },
-    normalised: { kwhPer1kExamples: null, kwhPer1MTokens: null },
+    energy: { softwareKwh, wallKwh, dynamicKwh: softwareKwh, idleKwh: 0, byComponentKwh: { cpu: softwareKwh / 2, dram: 0, gpu: softwareKwh / 2, other: wallKwh - softwareKwh }, estimated: false, wallBasis: wallKwh !== softwareKwh ? 'meter' : 'software', shareByQuality: { counter: 1 }, sources: [{ source: 'nvml', quality: 'counter', share: 1 }] },
+    progress: { tokens, tokensUnpadded: 0, examples, steps: 0 },
+    normalised: { kwhPer1kExamples: null, kwhPer1MTokens: null, kwhPer1MTokensUnpadded: null },
     carbon: null,
   };
 }
@@ -97,4 +97,21 @@ test('formats: table aligns numbers, csv quotes, markdown escapes pipes', () => 
   const table = render('table', header, rows).split('\n');
   assert.equal(table[2], 'a,b  1.235');
   assert.equal(table[3], 'c|d      -');
+});
+
+test('tokens with and without padding: kWh per 1M of each, and a fit against each', () => {
+  const withPad = (id: string, kwh: number, padded: number, unpadded: number) => {
+    const j = job(id, { task: 'sst2' }, kwh, kwh, kwh * 2, padded, 0);
+    return { ...j, progress: { ...j.progress, tokensUnpadded: unpadded } };
+  };
+  const jobs = [withPad('a', 1, 4e6, 2e6), withPad('b', 2, 8e6, 3e6), withPad('c', 3, 12e6, 5e6)];
+  const [g] = groupJobs(jobs, ['task']);
+  assert.equal(g!.kwhPer1MTokens, 6 / 24);
+  assert.equal(g!.kwhPer1MTokensUnpadded, 6 / 10);
+  const fits = fitEnergy(jobs);
+  assert.deepEqual(fits.map((f) => f.x), ['duration_hours', 'tokens_millions', 'tokens_unpadded_millions']);
+  const u = fits.find((f) => f.x === 'tokens_unpadded_millions')!;
+  // By hand: x = 2, 3, 5 (mean 10/3), y = 1, 2, 3 (mean 2): Sxy = 3, Sxx = 14/3 -> slope 9/14.
+  assert.ok(Math.abs(u.slope - 9 / 14) < 1e-12, `slope ${u.slope}`);
+  assert.equal(groupJobs([job('d', {}, 1, 1, 1, 1e6)], ['task'])[0]!.kwhPer1MTokensUnpadded, null, 'not reported: no figure, not 0');
 });

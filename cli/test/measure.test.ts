@@ -99,6 +99,11 @@ test('with a running agent: registers the command, passes its exit code through,
   const row = Object.fromEntries(CODECARBON_COLUMNS.map((c, i) => [c, csv[1]!.split(',')[i]]));
   assert.equal(row.run_id, 'burn-1');
   assert.ok(Math.abs(Number(row.cpu_energy) - kwh) < 1e-12);
+  // As CodeCarbon: energy_consumed = cpu + gpu + ram; the wall figure is in the sidecar.
+  assert.ok(Math.abs(Number(row.energy_consumed) - (Number(row.cpu_energy) + Number(row.gpu_energy) + Number(row.ram_energy))) < 1e-15);
+  const side = fs.readFileSync(path.join(dir, 'emissions.wattprint.csv'), 'utf8').trim().split('\n');
+  assert.match(side[0]!, /^run_id,timestamp,energy_software_kwh,energy_wall_kwh,wall_basis,/);
+  assert.match(side[1]!, /^burn-1,/);
 });
 
 test('without an agent: runs one in-process on the embedded store; a signal passes through', async () => {
@@ -134,4 +139,18 @@ test('without an agent: runs one in-process on the embedded store; a signal pass
   const usage = await runMeasure(['--label', 'oops', '--', 'true']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--label must be name=value/);
+});
+
+test('without an agent, --agent-config brings its wall meter: the job is metered, wall above software', async () => {
+  const fixture = new RaplFixture([{ dir: 'intel-rapl:0', name: 'package-0', energyUj: 0n }]);
+  followCpu(fixture);
+  const state = path.join(dir, 'state-meter');
+  // A command meter printing 400 W: far above what the fixture's package reads, so the wall is visible.
+  const config = path.join(dir, 'agent-meter.json');
+  fs.writeFileSync(config, JSON.stringify({ collectors: ['127.0.0.1:1'], meters: [{ kind: 'command', name: 'psu', command: ['/bin/echo', '400'], unit: 'watts' }] }));
+  const r = await runMeasure(['--socket', path.join(dir, 'none.sock'), '--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--agent-config', config, '--job', 'metered-1', '--json', '--', 'sh', '-c', BURN]);
+  assert.equal(r.code, 7, r.stderr);
+  const report = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'))) as { energy: { softwareKwh: number; wallKwh: number; wallBasis: string } };
+  assert.equal(report.energy.wallBasis, 'meter');
+  assert.ok(report.energy.wallKwh > report.energy.softwareKwh, `wall ${report.energy.wallKwh} > software ${report.energy.softwareKwh}`);
 });

@@ -73,7 +73,8 @@ test('the job report matches the numbers by hand', async () => {
   const r = res.json();
   // Exclusive GPU: all 2 x 18 kJ = 36 kJ = 0.01 kWh go to the job.
   assert.ok(Math.abs(r.energy.byComponentKwh.gpu - 0.01) < 1e-12, JSON.stringify(r.energy));
-  assert.deepEqual(r.progress, { tokens: 1_000_000, examples: 4000, steps: 120 });
+  assert.deepEqual(r.progress, { tokens: 1_000_000, tokensUnpadded: 0, examples: 4000, steps: 120 }, 'no unpadded tokens reported: 0, and kwhPer1MTokensUnpadded null');
+  assert.equal(r.normalised.kwhPer1MTokensUnpadded, null);
   assert.equal(r.durationSeconds, 120);
   assert.deepEqual(r.labels, { task: 'sst2', phase: 'fine-tuning' });
   assert.deepEqual(r.hosts, ['gpu-node-1']);

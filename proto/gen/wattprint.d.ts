@@ -548,6 +548,9 @@ export namespace wattprint {
             /** JobProgress steps. */
             steps: number;
 
+            /** JobProgress tokensUnpadded. */
+            tokensUnpadded: number;
+
             /**
              * Creates a new JobProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -619,6 +622,9 @@ export namespace wattprint {
 
                 /** JobProgress steps */
                 steps?: (number|null);
+
+                /** JobProgress tokensUnpadded */
+                tokensUnpadded?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

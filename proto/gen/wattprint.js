@@ -1739,6 +1739,7 @@ export const wattprint = $root.wattprint = (() => {
              * @property {number|null} [tokens] JobProgress tokens
              * @property {number|null} [examples] JobProgress examples
              * @property {number|null} [steps] JobProgress steps
+             * @property {number|null} [tokensUnpadded] JobProgress tokensUnpadded
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1803,6 +1804,14 @@ export const wattprint = $root.wattprint = (() => {
             JobProgress.prototype.steps = 0;
 
             /**
+             * JobProgress tokensUnpadded.
+             * @member {number} tokensUnpadded
+             * @memberof wattprint.v1.JobProgress
+             * @instance
+             */
+            JobProgress.prototype.tokensUnpadded = 0;
+
+            /**
              * Creates a new JobProgress instance using the specified properties.
              * @function create
              * @memberof wattprint.v1.JobProgress
@@ -1842,6 +1851,8 @@ export const wattprint = $root.wattprint = (() => {
                     w.uint32(/* id 3, wireType 1 =*/25).double(m.examples);
                 if (m.steps != null && $Object.hasOwnProperty.call(m, "steps") && !$Object.is(m.steps, 0))
                     w.uint32(/* id 4, wireType 1 =*/33).double(m.steps);
+                if (m.tokensUnpadded != null && $Object.hasOwnProperty.call(m, "tokensUnpadded") && !$Object.is(m.tokensUnpadded, 0))
+                    w.uint32(/* id 5, wireType 1 =*/41).double(m.tokensUnpadded);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -1922,6 +1933,15 @@ export const wattprint = $root.wattprint = (() => {
                                 delete m.steps;
                             continue;
                         }
+                    case 5: {
+                            if (u !== 1)
+                                break;
+                            if (!$Object.is(v = r.double(), 0))
+                                m.tokensUnpadded = v;
+                            else
+                                delete m.tokensUnpadded;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -1977,6 +1997,11 @@ export const wattprint = $root.wattprint = (() => {
                         m.steps = $Number(d.steps);
                     }
                 }
+                if (d.tokensUnpadded != null) {
+                    if (!$Object.is($Number(d.tokensUnpadded), 0)) {
+                        m.tokensUnpadded = $Number(d.tokensUnpadded);
+                    }
+                }
                 return m;
             };
 
@@ -2002,6 +2027,7 @@ export const wattprint = $root.wattprint = (() => {
                     d.tokens = 0;
                     d.examples = 0;
                     d.steps = 0;
+                    d.tokensUnpadded = 0;
                 }
                 if (m.jobId != null && $Object.hasOwnProperty.call(m, "jobId")) {
                     d.jobId = m.jobId;
@@ -2014,6 +2040,9 @@ export const wattprint = $root.wattprint = (() => {
                 }
                 if (m.steps != null && $Object.hasOwnProperty.call(m, "steps")) {
                     d.steps = o.json && !$isFinite(m.steps) ? $String(m.steps) : m.steps;
+                }
+                if (m.tokensUnpadded != null && $Object.hasOwnProperty.call(m, "tokensUnpadded")) {
+                    d.tokensUnpadded = o.json && !$isFinite(m.tokensUnpadded) ? $String(m.tokensUnpadded) : m.tokensUnpadded;
                 }
                 return d;
             };

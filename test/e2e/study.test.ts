@@ -201,6 +201,26 @@ test('the study table, replayed through a collector, comes back from `wattprint 
   const two = JSON.parse(await report(['--api', api, '--label', 'dataset=RTE,MNLI', '--format', 'json'])) as { jobs: { jobId: string }[] };
   assert.deepEqual(two.jobs.map((j) => j.jobId).sort(), ['ft-MNLI', 'ft-RTE']);
 
+  // CodeCarbon's emissions.csv for any stored job: energy_consumed is software (cpu + gpu + ram),
+  // 32 columns; the wall kWh and the provenance go to the sidecar.
+  const csvFile = path.join(dir, 'emissions.csv');
+  await report(['--api', api, '--label', 'phase=fine-tuning', '--format', 'codecarbon', '--emissions-csv', csvFile, '--project', 'bert-study']);
+  const lines = fs.readFileSync(csvFile, 'utf8').trim().split('\n');
+  const header = lines[0]!.split(',');
+  assert.equal(header.length, 32);
+  const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
+  assert.equal(rows.length, 8);
+  const mnli = rows.find((r) => r.run_id === 'ft-MNLI')!;
+  assert.ok(Math.abs(Number(mnli.energy_consumed) - 0.938 / FACTOR) < 1e-12, `energy_consumed ${mnli.energy_consumed}: software, as CodeCarbon`);
+  assert.ok(Math.abs(Number(mnli.energy_consumed) - (Number(mnli.cpu_energy) + Number(mnli.gpu_energy) + Number(mnli.ram_energy))) < 1e-15);
+  assert.ok(Math.abs(Number(mnli.emissions) - (0.938 / FACTOR) * 0.45359237 * 1.0461) < 1e-12, `emissions ${mnli.emissions} kg from the software kWh`);
+  assert.deepEqual([mnli.pue, mnli.gpu_count, mnli.gpu_model, mnli.country_iso_code, mnli.country_name, mnli.region, mnli.on_cloud, mnli.project_name], ['1', '1', 'NVIDIA A100-SXM4-40GB', 'USA', 'United States', 'PIT', 'N', 'bert-study']);
+  const sideLines = fs.readFileSync(path.join(dir, 'emissions.wattprint.csv'), 'utf8').trim().split('\n');
+  const sideHeader = sideLines[0]!.split(',');
+  const side = sideLines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [sideHeader[i]!, v]))).find((r) => r.run_id === 'ft-MNLI')!;
+  assert.ok(Math.abs(Number(side.energy_wall_kwh) - 0.938) < 1e-12);
+  assert.deepEqual([side.wall_basis, side.carbon_basis, side.zone, side.intensity_quality], ['meter', 'location_lifecycle', 'US-PIT', 'static_yearly:1.000']);
+
   // What docs/STUDY.md shows: the same commands in the table format.
   if (process.env.WATTPRINT_STUDY_OUT) {
     const shown: string[] = [];

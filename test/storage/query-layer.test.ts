@@ -76,6 +76,11 @@ describe('query layer: SQLite and InfluxDB agree', () => {
     const mnli = (await sqlite.jobTotals('ft-mnli'))!;
     assert.deepEqual(mnli.hosts, ['gpu-a', 'gpu-b']);
     assert.equal(mnli.estimated, true, 'gpu-b package is a model estimate');
+    // Where its energy came from: the software joules by source and quality of the readings.
+    const bySource = Object.fromEntries(mnli.energySources!.map((e) => [`${e.source}/${e.quality}`, e.joules]));
+    assertClose(Object.values(bySource).reduce((a, j) => a + j, 0), mnli.softwareJoules);
+    assert.ok(bySource['model/estimate']! > 0 && bySource['rapl/counter']! > 0, JSON.stringify(bySource));
+    assert.equal(jobReport(mnli).energy.shareByQuality.estimate, bySource['model/estimate']! / mnli.softwareJoules);
     assert.equal(mnli.startUs, T0);
     assert.equal(mnli.endUs, END);
     const sst2 = (await sqlite.jobTotals('ft-sst2'))!;
@@ -201,6 +206,7 @@ describe('query layer: job wall reconciled over a lagging meter, the same on bot
     const t = await both((s) => s.jobTotals('lagged-job'));
     assertClose(t!.wallJoules, 212);
     assertClose(t!.softwareJoules, 200);
+    assert.deepEqual(t!.energySources, [{ source: 'nvml', quality: 'counter', joules: 200 }]);
     assertClose(t!.byComponent.other, 12);
     assert.equal(t!.wall?.basis, 'meter');
     assertClose(t!.wall!.hostRatios['lag-host'], 212 / 200);

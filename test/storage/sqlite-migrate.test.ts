@@ -86,9 +86,10 @@ test('a version-2 file gets the carbon columns; an old carbon row keeps its figu
   const file = tmpFile();
   const s = new SqliteStore(file);
   await s.close();
-  // Back to version 2 by hand: what migration 3 adds, removed again.
+  // Back to version 2 by hand: what migrations 3 and 4 add, removed again.
   const db = new DatabaseSync(file);
   db.exec(`
+    ALTER TABLE job_interval DROP COLUMN tokens_unpadded;
     DROP TABLE host_carbon; DROP INDEX job_carbon_job; DROP TABLE job_carbon; DROP TABLE grid_intensity;
     CREATE TABLE job_carbon (
       host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, job_id TEXT NOT NULL,
@@ -119,3 +120,23 @@ test('a version-2 file gets the carbon columns; an old carbon row keeps its figu
   await store.close();
   fs.rmSync(path.dirname(file), { recursive: true });
 });
+
+test('a version-3 file gets tokens_unpadded (0 for old rows) and reads as before', async () => {
+  const file = tmpFile();
+  const s = new SqliteStore(file);
+  await s.close();
+  const db = new DatabaseSync(file);
+  db.exec(`
+    ALTER TABLE job_interval DROP COLUMN tokens_unpadded;
+    INSERT INTO job_interval VALUES ('h', 10, 20, 'old-job', 100, 110, 80, 20, 30, 10, 60, 10, 0, 1, 5000, 40, 2);
+    PRAGMA user_version = 3;
+  `);
+  db.close();
+  const again = new SqliteStore(file);
+  assert.equal(version(file), SCHEMA_VERSION);
+  const t = await again.jobTotals('old-job');
+  await again.close();
+  assert.equal(t?.tokens, 5000);
+  assert.equal(t?.tokensUnpadded, 0);
+});
+

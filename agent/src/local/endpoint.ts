@@ -5,7 +5,7 @@
 //                          without a pid (a Slurm prolog, before any job process exists) only the
 //                          labels are recorded, for the job the agent finds through env or cgroup
 //   POST /v1/jobs/end      {"jobId"}                     -> forget the job's registrations
-//   POST /v1/progress      {"jobId", "tokens"?, "examples"?, "steps"?}  (deltas; tokens include padding)
+//   POST /v1/progress      {"jobId", "tokens"?, "tokensUnpadded"?, "examples"?, "steps"?}  (deltas; tokens include padding)
 //   GET  /v1/status        -> sources, spool and uplink state
 //
 // A registration is keyed by (pid, start time), read from procfs when it
@@ -44,7 +44,7 @@ const forbidden = (message: string) => new BadRequest('forbidden', message, 403)
 /** Registrations and progress counters, shared by the endpoint and the scanner. */
 export class JobRegistry {
   private readonly byProcess = new Map<string, Registration & { pid: number }>();
-  private readonly progress = new Map<string, { tokens: number; examples: number; steps: number }>();
+  private readonly progress = new Map<string, { tokens: number; tokensUnpadded: number; examples: number; steps: number }>();
   private readonly labels = new Map<string, Record<string, string>>();
   /** Job id -> the uid that owns it (its first registrant, or the uid a privileged caller named). */
   private readonly owners = new Map<string, number>();
@@ -124,9 +124,10 @@ export class JobRegistry {
     return n;
   }
 
-  addProgress(jobId: string, d: { tokens?: number; examples?: number; steps?: number }): void {
-    const p = this.progress.get(jobId) ?? { tokens: 0, examples: 0, steps: 0 };
+  addProgress(jobId: string, d: { tokens?: number; tokensUnpadded?: number; examples?: number; steps?: number }): void {
+    const p = this.progress.get(jobId) ?? { tokens: 0, tokensUnpadded: 0, examples: 0, steps: 0 };
     p.tokens += d.tokens ?? 0;
+    p.tokensUnpadded += d.tokensUnpadded ?? 0;
     p.examples += d.examples ?? 0;
     p.steps += d.steps ?? 0;
     this.progress.set(jobId, p);
@@ -196,7 +197,7 @@ export function handleLocal(registry: JobRegistry, method: string, url: string, 
       case '/v1/progress': {
         const jobId = jobIdOf(body);
         registry.authorize(caller, 'progress', jobId);
-        registry.addProgress(jobId, { tokens: finiteNonNegative(body, 'tokens'), examples: finiteNonNegative(body, 'examples'), steps: finiteNonNegative(body, 'steps') });
+        registry.addProgress(jobId, { tokens: finiteNonNegative(body, 'tokens'), tokensUnpadded: finiteNonNegative(body, 'tokensUnpadded'), examples: finiteNonNegative(body, 'examples'), steps: finiteNonNegative(body, 'steps') });
         return { code: 202, body: { jobId } };
       }
       default:

@@ -78,10 +78,10 @@ const reportSchema = {
     cpuSeconds: { type: 'number' },
     energy: {
       type: 'object',
-      properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' }, wallBasis: { type: 'string', enum: ['meter', 'software'] } },
+      properties: { softwareKwh: { type: 'number' }, wallKwh: { type: 'number' }, dynamicKwh: { type: 'number' }, idleKwh: { type: 'number' }, byComponentKwh: componentKwh, estimated: { type: 'boolean' }, wallBasis: { type: 'string', enum: ['meter', 'software'] }, shareByQuality: { type: 'object', additionalProperties: { type: 'number' } }, sources: { type: 'array', items: { type: 'object', properties: { source: { type: 'string' }, quality: { type: 'string' }, share: { type: 'number' } } } } },
     },
-    progress: { type: 'object', properties: { tokens: { type: 'number' }, examples: { type: 'number' }, steps: { type: 'number' } } },
-    normalised: { type: 'object', properties: { kwhPer1kExamples: { type: ['number', 'null'] }, kwhPer1MTokens: { type: ['number', 'null'] } } },
+    progress: { type: 'object', properties: { tokens: { type: 'number' }, tokensUnpadded: { type: 'number' }, examples: { type: 'number' }, steps: { type: 'number' } } },
+    normalised: { type: 'object', properties: { kwhPer1kExamples: { type: ['number', 'null'] }, kwhPer1MTokens: { type: ['number', 'null'] }, kwhPer1MTokensUnpadded: { type: ['number', 'null'] } } },
     carbon: { type: ['object', 'null'], additionalProperties: true },
   },
 } as const;

@@ -19,6 +19,8 @@ export interface CarbonSummary {
   sources: string[];
   /** The energy the stored figures were priced on (per-interval wall where metered, else software), kWh. */
   energyKwh?: number;
+  /** The PUEs the figures applied (one, unless the job spans hosts or the PUE changed). */
+  pue?: number[];
   /** Which energy gco2e is computed from: "wall" (metered), "software", or "mixed" over hosts. */
   energyBasis?: 'wall' | 'software' | 'mixed';
   /**
@@ -50,9 +52,15 @@ export interface JobReport {
      * (no wall meter: wall = software, nothing added).
      */
     wallBasis: 'meter' | 'software';
+    /** Share of the software kWh by the quality of the readings: counter, integrated_power, estimate (sums to 1). */
+    shareByQuality: Record<string, number>;
+    /** The sources the software kWh was read from ("nvml counter 98%"…), largest first. */
+    sources: { source: string; quality: string; share: number }[];
   };
-  progress: { tokens: number; examples: number; steps: number };
-  normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null };
+  /** tokens include padding; tokensUnpadded leave it out (0 when the job did not report them). */
+  progress: { tokens: number; tokensUnpadded: number; examples: number; steps: number };
+  /** Wall kWh per unit of progress; null without that progress. */
+  normalised: { kwhPer1kExamples: number | null; kwhPer1MTokens: number | null; kwhPer1MTokensUnpadded: number | null };
   carbon: CarbonSummary | null;
 }
 
@@ -76,14 +84,30 @@ export function jobReport(t: JobTotals, carbon?: CarbonSummary): JobReport {
       byComponentKwh: { cpu: kwh(t.byComponent.cpu), dram: kwh(t.byComponent.dram), gpu: kwh(t.byComponent.gpu), other: kwh(t.byComponent.other) },
       estimated: t.estimated,
       wallBasis: t.wall ? 'meter' : 'software',
+      ...energyProvenance(t),
     },
-    progress: { tokens: t.tokens, examples: t.examples, steps: t.steps },
+    progress: { tokens: t.tokens, tokensUnpadded: t.tokensUnpadded ?? 0, examples: t.examples, steps: t.steps },
     normalised: {
       kwhPer1kExamples: t.examples > 0 ? (wallKwh * 1000) / t.examples : null,
       kwhPer1MTokens: t.tokens > 0 ? (wallKwh * 1e6) / t.tokens : null,
+      kwhPer1MTokensUnpadded: (t.tokensUnpadded ?? 0) > 0 ? (wallKwh * 1e6) / t.tokensUnpadded! : null,
     },
     carbon: carbon ? rescaleWallCarbon(carbon, wallKwh, t.wall !== undefined) : null,
   };
+}
+
+function energyProvenance(t: JobTotals): { shareByQuality: Record<string, number>; sources: { source: string; quality: string; share: number }[] } {
+  const rows = t.energySources ?? [];
+  const total = rows.reduce((a, r) => a + r.joules, 0);
+  const shareByQuality: Record<string, number> = {};
+  const sources: { source: string; quality: string; share: number }[] = [];
+  if (total > 0) {
+    for (const r of rows) {
+      shareByQuality[r.quality] = (shareByQuality[r.quality] ?? 0) + r.joules / total;
+      sources.push({ source: r.source, quality: r.quality, share: r.joules / total });
+    }
+  }
+  return { shareByQuality, sources };
 }
 
 /** Carbon priced on per-interval wall, carried over to the reconciled wall at the same g/kWh. */

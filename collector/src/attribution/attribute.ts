@@ -252,7 +252,7 @@ function jobTotals(report: Report, ledger: Ledger, holders: readonly Holder[], l
   const job = (id: string) => {
     let j = jobs.get(id);
     if (!j) {
-      j = { jobId: id, softwareJoules: 0, wallJoules: 0, dynamicJoules: 0, idleJoules: 0, byComponent: { cpu: 0, dram: 0, gpu: 0, other: 0 }, estimated: false, cpuSeconds: 0, tokens: 0, examples: 0, steps: 0, labels: {}, flags: hostFlags };
+      j = { jobId: id, softwareJoules: 0, wallJoules: 0, dynamicJoules: 0, idleJoules: 0, byComponent: { cpu: 0, dram: 0, gpu: 0, other: 0 }, estimated: false, cpuSeconds: 0, tokens: 0, tokensUnpadded: 0, examples: 0, steps: 0, labels: {}, flags: hostFlags };
       jobs.set(id, j);
     }
     return j;
@@ -277,10 +277,11 @@ function jobTotals(report: Report, ledger: Ledger, holders: readonly Holder[], l
       j.byComponent.other += s.joules;
     }
   }
-  const progress = [...(report.progress ?? [])].filter((p) => p.jobId).sort((a, b) => cmp(a.jobId!, b.jobId!) || (a.tokens ?? 0) - (b.tokens ?? 0) || (a.examples ?? 0) - (b.examples ?? 0) || (a.steps ?? 0) - (b.steps ?? 0));
+  const progress = [...(report.progress ?? [])].filter((p) => p.jobId).sort((a, b) => cmp(a.jobId!, b.jobId!) || (a.tokens ?? 0) - (b.tokens ?? 0) || (a.examples ?? 0) - (b.examples ?? 0) || (a.steps ?? 0) - (b.steps ?? 0) || (a.tokensUnpadded ?? 0) - (b.tokensUnpadded ?? 0));
   for (const p of progress) {
     const j = job(p.jobId!);
     j.tokens += nonNegative(p.tokens);
+    j.tokensUnpadded = (j.tokensUnpadded ?? 0) + nonNegative(p.tokensUnpadded);
     j.examples += nonNegative(p.examples);
     j.steps += nonNegative(p.steps);
   }

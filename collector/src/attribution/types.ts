@@ -69,7 +69,10 @@ export interface JobInterval {
   /** True when any share came from an estimate (SOURCE_MODEL / QUALITY_ESTIMATE). */
   estimated: boolean;
   cpuSeconds: number;
+  /** Tokens processed, padding included. */
   tokens: number;
+  /** Tokens without padding; 0 when the job did not report them. */
+  tokensUnpadded?: number;
   examples: number;
   steps: number;
   labels: Record<string, string>;

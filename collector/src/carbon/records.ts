@@ -137,5 +137,6 @@ export function carbonSummary(t: JobCarbonTotals): CarbonSummary {
     sources: t.sources,
     energyKwh: t.joules / 3.6e6,
     energyBasis: t.energyBasis,
+    pue: t.pues && t.pues.length > 0 ? t.pues : undefined,
   };
 }

@@ -63,6 +63,7 @@ export const SCHEMAS: Omit<ISchemaOptions, 'database'>[] = [
       estimated: BOOLEAN,
       cpu_seconds: FLOAT,
       tokens: FLOAT,
+      tokens_unpadded: FLOAT,
       examples: FLOAT,
       steps: FLOAT,
     },
@@ -206,6 +207,7 @@ export function resultToPoints(r: AttributionResult): IPoint[] {
       estimated: j.estimated,
       cpu_seconds: j.cpuSeconds,
       tokens: j.tokens,
+      tokens_unpadded: j.tokensUnpadded ?? 0,
       examples: j.examples,
       steps: j.steps,
     });

@@ -25,6 +25,7 @@ import {
   type RetentionPlan,
 } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
+import { COUNTED_SOURCE_DOMAINS, energySources, withEnergySources } from './energy-sources.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
 import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
@@ -492,7 +493,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
   private async queryJobs(where: string, filter: JobFilter): Promise<JobTotals[]> {
     const w = where ? `WHERE ${where}` : '';
     const from = this.from(M.jobInterval);
-    const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps'];
+    const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps', 'tokens_unpadded'];
     const [totals, firsts, estimated] = await this.select([
       `SELECT ${sums.map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`).join(', ')}, max("end_us") AS "end_us" FROM ${from} ${w} GROUP BY "job", "host"`,
       `SELECT first("software_j") FROM ${from} ${w} GROUP BY "job", "host"`,
@@ -517,12 +518,30 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       estimated: est.has(key(r)),
       cpuSeconds: Number(r.cpu_seconds),
       tokens: Number(r.tokens),
+      tokensUnpadded: Number(r.tokens_unpadded ?? 0),
       examples: Number(r.examples),
       steps: Number(r.steps),
     }));
     const labelSets = await this.labelSets([...new Set(rows.map((r) => r.jobId))]);
     const wall = await reconcileRows(this, rows, filter);
-    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
+    const hosts = [...new Set(rows.map((r) => r.host))];
+    const domainIn = `(${COUNTED_SOURCE_DOMAINS.map((d) => `"domain" = ${quoteString(d)}`).join(' OR ')})`;
+    // job_energy has no end_us: take its rows from the window's start less the longest interval,
+    // then keep those of the job intervals the totals counted (the same rows as SQLite's).
+    const jeWhere = [filter.fromUs !== undefined ? `time >= ${int(Math.max(0, filter.fromUs - 3_600_000_000))}u` : '', filter.toUs !== undefined ? `time < ${int(filter.toUs)}u` : '', where.startsWith('"job" =') ? where : ''].filter(Boolean);
+    const [jobDevices, devices, counted] = hosts.length
+      ? await this.select([
+          `SELECT "joules" FROM ${this.from(M.jobEnergy)} WHERE ${[...jeWhere, domainIn, `"modality" != 'other'`].join(' AND ')} GROUP BY "job", "host", "domain", "device"`,
+          `SELECT sum("joules") AS "joules" FROM ${this.from(M.hostEnergy)} WHERE (${hosts.map((h) => `"host" = ${quoteString(h)}`).join(' OR ')}) GROUP BY "host", "domain", "device", "source", "quality"`,
+          `SELECT "software_j" FROM ${from} ${w} GROUP BY "job", "host"`,
+        ])
+      : [[], [], []];
+    const keep = new Set(counted!.map((r) => `${str(r.job)}\0${str(r.host)}\0${r.time}`));
+    const sources = energySources(
+      jobDevices!.filter((r) => keep.has(`${str(r.job)}\0${str(r.host)}\0${r.time}`)).map((r) => ({ jobId: str(r.job), host: str(r.host), domain: str(r.domain), device: str(r.device), joules: Number(r.joules) })),
+      devices!.map((r) => ({ host: str(r.host), domain: str(r.domain), device: str(r.device), source: str(r.source), quality: str(r.quality), joules: Number(r.joules) })),
+    );
+    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter), sources);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -571,11 +590,11 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     const qualities = ['measured', 'estimated', 'forecast', 'interpolated', 'static'] as const;
     const inner = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'].map(quoteIdent).concat(qualities.map((q) => `"joules" * "share_${q}" AS "q_${q}"`));
     const outer = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall', ...qualities.map((q) => `q_${q}`)].map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`);
-    const [sumRows, counts, provisional, zones, bases, energyBases, sources] = await this.select([
+    const [sumRows, counts, provisional, zones, bases, energyBases, sources, pues] = await this.select([
       `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from} ${where})`,
       `SELECT count("gco2e") AS "n" FROM ${from} ${where}`,
       `SELECT count("gco2e") AS "n" FROM ${from} ${where} AND "provisional" = true`,
-      ...['zone', 'basis', 'energy_basis', 'sources'].map((f) => `SELECT DISTINCT(${quoteIdent(f)}) AS "v" FROM ${from} ${where}`),
+      ...['zone', 'basis', 'energy_basis', 'sources', 'pue'].map((f) => `SELECT DISTINCT(${quoteIdent(f)}) AS "v" FROM ${from} ${where}`),
     ]);
     const r = sumRows![0] ?? ({} as Row);
     const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -589,7 +608,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       byQuality: { measured: n(r.q_measured), estimated: n(r.q_estimated), forecast: n(r.q_forecast), interpolated: n(r.q_interpolated), static: n(r.q_static) },
     };
     const values = (rows: Row[]) => rows.map((x) => str(x.v));
-    return combineCarbon(jobId, sums, { zones: values(zones!), bases: values(bases!), energyBases: values(energyBases!), sources: values(sources!) });
+    return combineCarbon(jobId, sums, { zones: values(zones!), bases: values(bases!), energyBases: values(energyBases!), sources: values(sources!), pues: pues!.map((x) => Number(x.v)) });
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {

@@ -21,6 +21,7 @@ export interface JobHostRow {
   estimated: boolean;
   cpuSeconds: number;
   tokens: number;
+  tokensUnpadded?: number;
   examples: number;
   steps: number;
 }
@@ -80,6 +81,7 @@ export function combineJobs(rows: JobHostRow[], labelSets: LabelSet[], filter: J
         estimated: r.estimated,
         cpuSeconds: r.cpuSeconds,
         tokens: r.tokens,
+        tokensUnpadded: r.tokensUnpadded,
         examples: r.examples,
         steps: r.steps,
       });
@@ -99,6 +101,7 @@ export function combineJobs(rows: JobHostRow[], labelSets: LabelSet[], filter: J
     t.estimated ||= r.estimated;
     t.cpuSeconds += r.cpuSeconds;
     t.tokens += r.tokens;
+    t.tokensUnpadded = (t.tokensUnpadded ?? 0) + (r.tokensUnpadded ?? 0);
     t.examples += r.examples;
     t.steps += r.steps;
   }
@@ -158,6 +161,8 @@ export interface CarbonDistinct {
   energyBases: string[];
   /** Stored sources values: JSON lists of strings. */
   sources: string[];
+  /** Distinct PUEs the figures used. */
+  pues?: number[];
 }
 
 /** The storage column "static" is the intensity quality "static_yearly". */
@@ -196,6 +201,7 @@ export function combineCarbon(jobId: string, sums: CarbonSums, distinct: CarbonD
     kwhShareByQuality,
     provisional: sums.provisionalRows > 0,
     sources: sortedSet(sources),
+    pues: [...new Set(distinct.pues ?? [])].filter((x) => Number.isFinite(x)).sort((a, b) => a - b),
   };
 }
 

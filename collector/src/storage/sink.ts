@@ -5,6 +5,7 @@ import type { Inventory } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import type { WallNote } from './wall-rows.ts';
+import type { EnergySource } from './energy-sources.ts';
 
 export interface HostRecord {
   host: string;
@@ -107,6 +108,8 @@ export interface JobCarbonTotals {
   kwhShareByQuality: Record<string, number>;
   provisional: boolean;
   sources: string[];
+  /** The PUEs the figures used (one unless the host's PUE changed or the job spans hosts). */
+  pues?: number[];
 }
 
 /** An interval stored for a host by one agent instance. */
@@ -171,12 +174,16 @@ export interface JobTotals {
   estimated: boolean;
   cpuSeconds: number;
   tokens: number;
+  /** Tokens without padding (0 when the job reported none). */
+  tokensUnpadded?: number;
   examples: number;
   steps: number;
   /** Present when wallJoules was reconciled against a wall meter over time (storage/wall-rows.ts). */
   wall?: WallNote;
   /** The window the totals were clipped to (intervals overlapping it), when listJobs had one. */
   window?: JobWindow;
+  /** Component joules by the source and quality of the readings (storage/energy-sources.ts). */
+  energySources?: EnergySource[];
 }
 
 /** Intervals overlapping [fromUs, toUs) count, whole: energy, progress and carbon alike. */

@@ -9,6 +9,7 @@ import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { COUNTED_SOURCE_DOMAINS, energySources, withEnergySources, type DeviceQuality } from './energy-sources.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
 
@@ -105,6 +106,10 @@ const MIGRATIONS: string[] = [
     host TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, instance_id TEXT NOT NULL,
     PRIMARY KEY (host, start_us));
   `,
+  // 5: tokens without padding next to tokens with it (the study analyses both).
+  `
+  ALTER TABLE job_interval ADD COLUMN tokens_unpadded REAL NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -134,7 +139,7 @@ export class SqliteStore implements Sink, Store {
       jobEnergy: p('INSERT OR REPLACE INTO job_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
       carbon: p(`INSERT OR REPLACE INTO job_carbon (host, start_us, end_us, job_id, zone, joules, pue, gco2e, gco2e_software, gco2e_wall, energy_basis, basis,
         share_measured, share_estimated, share_forecast, share_interpolated, share_static, provisional, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -170,7 +175,7 @@ export class SqliteStore implements Sink, Store {
         const pids = jobPids(r);
         for (const j of r.jobs) {
           const c = j.byComponent;
-          s.jobInterval!.run(...base, j.jobId, j.softwareJoules, j.wallJoules, j.dynamicJoules, j.idleJoules, c.cpu, c.dram, c.gpu, c.other, j.estimated ? 1 : 0, j.cpuSeconds, j.tokens, j.examples, j.steps);
+          s.jobInterval!.run(...base, j.jobId, j.softwareJoules, j.wallJoules, j.dynamicJoules, j.idleJoules, c.cpu, c.dram, c.gpu, c.other, j.estimated ? 1 : 0, j.cpuSeconds, j.tokens, j.examples, j.steps, j.tokensUnpadded ?? 0);
           const p = pids.get(j.jobId) ?? [];
           s.jobMeta!.run(...base, j.jobId, canonicalJson(j.labels), p.join(','), p.length);
         }
@@ -300,7 +305,7 @@ export class SqliteStore implements Sink, Store {
         `SELECT job_id, host, min(start_us) AS start_us, max(end_us) AS end_us,
           sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
           sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
-          max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
+          max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps, sum(tokens_unpadded) AS tokens_unpadded
         FROM job_interval ${where} GROUP BY job_id, host`,
       )
       .all(...args) as Record<string, number | string>[];
@@ -320,6 +325,7 @@ export class SqliteStore implements Sink, Store {
       estimated: Boolean(r.estimated),
       cpuSeconds: r.cpu_seconds as number,
       tokens: r.tokens as number,
+      tokensUnpadded: r.tokens_unpadded as number,
       examples: r.examples as number,
       steps: r.steps as number,
     }));
@@ -331,7 +337,16 @@ export class SqliteStore implements Sink, Store {
       }
     }
     const wall = await reconcileRows(this, perHost, filter);
-    return withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter);
+    const domains = COUNTED_SOURCE_DOMAINS.map(() => '?').join(', ');
+    const jobDevices = this.db
+      .prepare(`SELECT job_id, host, domain, device, sum(joules) AS joules FROM job_energy ${where ? where + ' AND' : 'WHERE'} domain IN (${domains}) AND modality != 'other' GROUP BY job_id, host, domain, device`)
+      .all(...args, ...COUNTED_SOURCE_DOMAINS) as { job_id: string; host: string; domain: string; device: string; joules: number }[];
+    const hosts = [...new Set(perHost.map((r) => r.host))];
+    const devices = hosts.length
+      ? (this.db.prepare(`SELECT host, domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host IN (${hosts.map(() => '?').join(', ')}) GROUP BY host, domain, device, source, quality`).all(...hosts) as unknown as DeviceQuality[])
+      : [];
+    const sources = energySources(jobDevices.map((r) => ({ jobId: r.job_id, host: r.host, domain: r.domain, device: r.device, joules: r.joules })), devices);
+    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter), sources);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -369,7 +384,7 @@ export class SqliteStore implements Sink, Store {
       byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
     };
     const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE ${clip}`).all(...args) as { v: string }[]).map((x) => x.v);
-    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
+    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources'), pues: distinct('pue').map(Number) });
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {

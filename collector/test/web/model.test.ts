@@ -11,6 +11,7 @@ import { carbon, duration, energy, isoToUs, parseLabelFilter, power, sig } from 
 import { countedDomains, domainRows, intensityLine, isRunning, paginate, reportCsv, seriesColumns, sortJobs, stack, unattributed, type HostView, type JobRow, type SeriesPoint } from '../../src/web/static/model.ts';
 import { niceTicks, runs, timeTicks } from '../../src/web/static/chart.ts';
 import { shown } from './shown.ts';
+import { JOB_COLUMNS } from '../../../cli/src/report-output.ts';
 
 const T0 = Date.UTC(2026, 10, 1, 12) * 1000;
 
@@ -169,7 +170,8 @@ test('axis ticks are round and reach the maximum', () => {
 test('the CSV report starts with `wattprint report --format csv` columns and holds the API numbers unrounded', () => {
   const r: JobReport = { ...jobReport(totals('job/1', { labels: { task: 'sst2', note: 'a, "b"' }, tokens: 2e6 })), carbon: { gco2e: 1.25, gco2eSoftware: 1.1, gco2eWall: 1.25, basis: 'location_lifecycle', zone: 'DE', kwhShareByQuality: { measured: 1 }, provisional: false, sources: [] } };
   const [header, row] = reportCsv(r).trim().split('\n');
-  assert.ok(header!.startsWith('job,labels,duration s,kWh software,kWh wall,gCO2e,kWh/1M tokens,estimated,'));
+  assert.ok(header!.startsWith('job,labels,duration s,kWh software,kWh wall,gCO2e,kWh/1M tokens (wall),estimated,wall basis,energy quality,carbon basis,zone,carbon on,PUE,'));
+  assert.ok(header!.startsWith(JOB_COLUMNS.join(',') + ','), 'the CLI\'s job columns first');
   assert.ok(row!.startsWith(`job/1,"task=sst2 note=a, ""b""",60,${3600 / 3.6e6},${3960 / 3.6e6},1.25,${(3960 / 3.6e6) * 1e6 / 2e6},no,`), row);
   assert.ok(row!.endsWith(',location_lifecycle,DE,no'));
 });

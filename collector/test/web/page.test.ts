@@ -170,6 +170,9 @@ test('a job with carbon shows gCO2e, the quality breakdown and the grid intensit
   assertShows(await page.textContent('[data-field="wall"]'), r.energy.wallKwh, 'wall');
   assertShows(await page.textContent('tr[data-row="gpu"] td'), r.energy.byComponentKwh.gpu, 'GPU energy');
   assertShows(await page.textContent('tr[data-row="other"] td'), r.energy.byComponentKwh.other, 'wall − components');
+  // Provenance: where the energy came from, from the same job report.
+  assert.ok(r.energy.sources.length > 0, 'the API gives the energy sources');
+  assert.equal(await page.textContent('[data-field="energy-sources"]'), r.energy.sources.map((x) => `${x.source} ${x.quality.replace('_', ' ')} ${(x.share * 100).toFixed(0)}%`).join(' · '));
   assert.equal(await page.textContent('[data-quality="measured"] b'), '70 %');
   assert.equal(await page.textContent('[data-quality="forecast"] b'), '30 %');
   assert.match((await page.textContent('[data-section="carbon"]')) ?? '', /provisional/);

@@ -53,8 +53,8 @@ export async function renderJob(id: string): Promise<{ el: HTMLElement; running:
     'div',
     { class: 'tiles' },
     tile('Energy, software', energy(e.softwareKwh), 'software', e.estimated ? h('span', { class: 'badge estimate' }, 'includes estimate') : 'RAPL + NVML counters'),
-    tile('Energy, wall', energy(e.wallKwh), 'wall', e.wallKwh !== e.softwareKwh ? 'metered at the wall' : 'no wall meter: equals software'),
-    tile('Carbon', r.carbon ? carbon(r.carbon.gco2e) : h('span', { class: 'none' }, 'no figure yet'), 'carbon', r.carbon ? `${r.carbon.basis}, zone ${r.carbon.zone}${r.carbon.provisional ? ', provisional' : ''}` : 'the collector has no grid intensity for it'),
+    tile('Energy, wall', energy(e.wallKwh), 'wall', e.wallBasis === 'meter' ? 'wall meter, reconciled over time' : 'no wall meter: equals software'),
+    tile('Carbon', r.carbon ? carbon(r.carbon.gco2e) : h('span', { class: 'none' }, 'no figure yet'), 'carbon', r.carbon ? `${r.carbon.basis}, zone ${r.carbon.zone}${r.carbon.pue?.length ? `, PUE ${r.carbon.pue.join('/')}` : ''}, on ${r.carbon.energyBasis ?? 'wall'} energy${r.carbon.provisional ? ', provisional' : ''}` : 'the collector has no grid intensity for it'),
     tile('Mean power', power(meanW), 'mean-watts', 'software, over the whole job'),
     tile('Per 1M tokens', r.normalised.kwhPer1MTokens !== null ? energy(r.normalised.kwhPer1MTokens) : '—', 'per-tokens', r.normalised.kwhPer1MTokens !== null ? `${sig(r.progress.tokens)} tokens, wall energy` : 'the job reported no tokens'),
     tile('Per 1k examples', r.normalised.kwhPer1kExamples !== null ? energy(r.normalised.kwhPer1kExamples) : '—', 'per-examples', r.normalised.kwhPer1kExamples !== null ? `${sig(r.progress.examples)} examples` : 'the job reported no examples'),
@@ -144,6 +144,7 @@ export async function renderJob(id: string): Promise<{ el: HTMLElement; running:
       h('dt', null, 'Dynamic / idle'), h('dd', { 'data-field': 'dynamic-idle' }, `${energy(e.dynamicKwh)} / ${energy(e.idleKwh)}`),
       h('dt', null, 'Progress'), h('dd', { 'data-field': 'progress' }, `${sig(r.progress.tokens)} tokens · ${sig(r.progress.examples)} examples · ${sig(r.progress.steps)} steps`),
       h('dt', null, 'Measurement'), h('dd', null, e.estimated ? 'includes ESTIMATES: no hardware counter for some domains' : 'hardware counters only'),
+      h('dt', null, 'Energy sources'), h('dd', { 'data-field': 'energy-sources' }, (e.sources ?? []).map((s) => `${s.source} ${s.quality.replace('_', ' ')} ${(s.share * 100).toFixed(0)}%`).join(' · ') || '—'),
     ),
   );
 

@@ -267,7 +267,7 @@ export function stepFor(windowS: number, points = 120, minS = 1): number {
 
 /** The report as `wattprint report --job ID --format csv` writes it, then the fields that command leaves out. */
 export const CSV_HEADER = [
-  'job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'gCO2e', 'kWh/1M tokens', 'estimated',
+  'job', 'labels', 'duration s', 'kWh software', 'kWh wall', 'gCO2e', 'kWh/1M tokens (wall)', 'estimated', 'wall basis', 'energy quality', 'carbon basis', 'zone', 'carbon on', 'PUE',
   'start', 'end', 'hosts', 'kWh cpu', 'kWh dram', 'kWh gpu', 'kWh other', 'kWh dynamic', 'kWh idle',
   'tokens', 'examples', 'steps', 'kWh/1k examples', 'carbon basis', 'carbon zone', 'carbon provisional',
 ] as const;
@@ -277,6 +277,7 @@ export function reportCsv(r: JobReport): string {
   const c = r.carbon;
   const row = [
     r.jobId, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' '), r.durationSeconds, e.softwareKwh, e.wallKwh, c?.gco2e ?? null, r.normalised.kwhPer1MTokens, e.estimated ? 'yes' : 'no',
+    e.wallBasis === 'meter' ? 'meter' : 'software (no meter)', Object.entries(e.shareByQuality ?? {}).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(' ') || null, c?.basis ?? null, c?.zone ?? null, c ? (c.energyBasis ?? 'wall') : null, c?.pue?.join('/') ?? null,
     r.start, r.end, r.hosts.join(' '), e.byComponentKwh.cpu, e.byComponentKwh.dram, e.byComponentKwh.gpu, e.byComponentKwh.other, e.dynamicKwh, e.idleKwh,
     r.progress.tokens, r.progress.examples, r.progress.steps, r.normalised.kwhPer1kExamples, c?.basis ?? null, c?.zone ?? null, c ? (c.provisional ? 'yes' : 'no') : null,
   ];
