@@ -20,10 +20,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-openapi-'));
 const T0 = Date.UTC(2026, 10, 1) * 1000;
 const READ = 'r'.repeat(32);
 const WRITE = 'w'.repeat(32);
+const ADMIN = 'a'.repeat(32);
 let store: SqliteStore;
 let registry: JobRegistryStore;
 let app: FastifyInstance;
 let bare: FastifyInstance;
+// The same store with an (empty) dead-letter list, as the InfluxDB store has: draws the admin routes' 200.
+let lettered: FastifyInstance;
 
 before(async () => {
   store = new SqliteStore(path.join(dir, 'api.db'));
@@ -40,19 +43,27 @@ before(async () => {
   const tokens = parseTokens([
     { name: 'grafana', token: READ, scopes: ['read'] },
     { name: 'slurm', token: WRITE, scopes: ['jobs:write'] },
+    { name: 'ops', token: ADMIN, scopes: ['admin'] },
   ]);
   app = await buildApi({ store, registry, tokens });
   bare = await buildApi({ store, tokens });
+  const withLetters = Object.assign(Object.create(store) as SqliteStore, {
+    deadLetters: async () => [],
+    replayDeadLetters: async () => ({ replayed: 0, refused: 0 }),
+    deadLettered: () => 0,
+  });
+  lettered = await buildApi({ store: withLetters, registry, tokens });
 });
 after(async () => {
   await app.close();
   await bare.close();
+  await lettered.close();
   registry.close();
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type Probe = { method: string; url: string; token?: string; body?: unknown; on?: 'bare' };
+type Probe = { method: string; url: string; token?: string; body?: unknown; on?: 'bare' | 'lettered' };
 const LONG = 'x'.repeat(300);
 // Requests that, together, should draw every declared code of each operation.
 const PROBES: Record<string, Probe[]> = {
@@ -97,6 +108,22 @@ const PROBES: Record<string, Probe[]> = {
     { method: 'GET', url: '/v1/jobs/j1/series', token: READ }, { method: 'GET', url: '/v1/jobs/nope/series', token: READ }, { method: 'GET', url: '/v1/jobs/j1/series?step=0', token: READ },
     { method: 'GET', url: '/v1/jobs/j1/series' }, { method: 'GET', url: '/v1/jobs/j1/series', token: WRITE },
   ],
+  'GET /v1/registrations': [
+    { method: 'GET', url: '/v1/registrations?host=node-1', token: READ }, { method: 'GET', url: '/v1/registrations?pid=0', token: READ },
+    { method: 'GET', url: '/v1/registrations' }, { method: 'GET', url: '/v1/registrations', token: WRITE }, { method: 'GET', url: '/v1/registrations', token: READ, on: 'bare' },
+  ],
+  'DELETE /v1/registrations': [
+    { method: 'DELETE', url: '/v1/registrations?pid=12345', token: WRITE }, { method: 'DELETE', url: '/v1/registrations', token: WRITE },
+    { method: 'DELETE', url: '/v1/registrations?pid=1' }, { method: 'DELETE', url: '/v1/registrations?pid=1', token: READ }, { method: 'DELETE', url: '/v1/registrations?pid=1', token: WRITE, on: 'bare' },
+  ],
+  'GET /v1/admin/dead-letters': [
+    { method: 'GET', url: '/v1/admin/dead-letters', token: ADMIN, on: 'lettered' }, { method: 'GET', url: '/v1/admin/dead-letters?limit=0', token: ADMIN, on: 'lettered' },
+    { method: 'GET', url: '/v1/admin/dead-letters' }, { method: 'GET', url: '/v1/admin/dead-letters', token: READ }, { method: 'GET', url: '/v1/admin/dead-letters', token: ADMIN },
+  ],
+  'POST /v1/admin/dead-letters/replay': [
+    { method: 'POST', url: '/v1/admin/dead-letters/replay', token: ADMIN, body: {}, on: 'lettered' }, { method: 'POST', url: '/v1/admin/dead-letters/replay', token: ADMIN, body: { limit: 0 }, on: 'lettered' },
+    { method: 'POST', url: '/v1/admin/dead-letters/replay', body: {} }, { method: 'POST', url: '/v1/admin/dead-letters/replay', token: READ, body: {} }, { method: 'POST', url: '/v1/admin/dead-letters/replay', token: ADMIN, body: {} },
+  ],
 };
 
 interface Op {
@@ -111,14 +138,14 @@ test('every operation: operationId, tag, parameters, and exactly the response co
   const ops = Object.entries(doc.paths).flatMap(([p, byMethod]) => Object.entries(byMethod).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`, op })));
   assert.deepEqual(ops.map((o) => o.key).sort(), Object.keys(OPERATIONS).sort(), 'the document lists every operation');
   assert.equal(new Set(ops.map((o) => o.op.operationId)).size, ops.length, 'unique operationIds');
-  assert.deepEqual(doc.tags.map((t) => t.name), ['hosts', 'jobs']);
+  assert.deepEqual(doc.tags.map((t) => t.name), ['hosts', 'jobs', 'admin']);
   for (const { key, op } of ops) {
     assert.equal(op.operationId, OPERATIONS[key]!.operationId, key);
     assert.deepEqual(op.tags, [OPERATIONS[key]!.tag], key);
     const declared = Object.keys(op.responses).map(Number).sort();
     const seen = new Set<number>();
     for (const p of PROBES[key]!) {
-      const res = await (p.on === 'bare' ? bare : app).inject({ method: p.method as 'GET', url: p.url, headers: p.token ? { authorization: `Bearer ${p.token}` } : {}, ...(p.body !== undefined ? { payload: p.body as object } : {}) });
+      const res = await (p.on === 'bare' ? bare : p.on === 'lettered' ? lettered : app).inject({ method: p.method as 'GET', url: p.url, headers: p.token ? { authorization: `Bearer ${p.token}` } : {}, ...(p.body !== undefined ? { payload: p.body as object } : {}) });
       assert.ok(declared.includes(res.statusCode), `${key}: ${p.method} ${p.url.slice(0, 80)} answered ${res.statusCode}, which the document does not declare (${declared}): ${res.body.slice(0, 200)}`);
       if (res.statusCode >= 400) assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'message'], `${key} ${res.statusCode}: the error shape`);
       seen.add(res.statusCode);

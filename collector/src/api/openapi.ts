@@ -12,7 +12,7 @@ export const ERROR_SCHEMA = {
 
 interface Operation {
   operationId: string;
-  tag: 'hosts' | 'jobs';
+  tag: 'hosts' | 'jobs' | 'admin';
   /** Error codes this operation answers besides 401/403 (when guarded) and 500. */
   errors: number[];
 }
@@ -29,11 +29,16 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /v1/jobs': { operationId: 'listJobs', tag: 'jobs', errors: [400] },
   'GET /v1/jobs/:id': { operationId: 'getJob', tag: 'jobs', errors: [400, 404] },
   'GET /v1/jobs/:id/series': { operationId: 'getJobSeries', tag: 'jobs', errors: [400, 404] },
+  'GET /v1/registrations': { operationId: 'listRegistrations', tag: 'jobs', errors: [400, 501] },
+  'DELETE /v1/registrations': { operationId: 'removeRegistrations', tag: 'jobs', errors: [400, 501] },
+  'GET /v1/admin/dead-letters': { operationId: 'listDeadLetters', tag: 'admin', errors: [400, 501] },
+  'POST /v1/admin/dead-letters/replay': { operationId: 'replayDeadLetters', tag: 'admin', errors: [400, 501] },
 };
 
 export const TAGS = [
   { name: 'hosts', description: 'GPU hosts: inventory, latest power, power over time' },
   { name: 'jobs', description: 'Jobs: registration, reports (energy, carbon, progress), power over time' },
+  { name: 'admin', description: 'Operators: points the store refused for good (dead letters), and their replay' },
 ];
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -42,7 +47,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The token lacks the scope this operation needs',
   404: 'No such host or job',
   500: 'Internal error',
-  501: 'This collector keeps no job registry',
+  501: 'This collector keeps no job registry (jobs), or its store keeps no dead letters (admin)',
 };
 
 /** onRoute hook: completes the schema of a documented route. Guarded routes carry an onRequest hook. */
