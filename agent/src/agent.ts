@@ -15,6 +15,7 @@ import type { EnergySource, ProbeResult } from './sources/source.ts';
 import { createGpuSource } from './sources/gpu.ts';
 import { createMeterSources, parseMeterConfigs, type MeterConfig } from './sources/meters/config.ts';
 import type { GpuInfo } from './sources/nvml.ts';
+import { redactingLog } from '@wattprint/proto';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -198,7 +199,7 @@ export interface RunningAgent {
 }
 
 export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => void } = {}): Promise<RunningAgent> {
-  const log = opts.log ?? ((m: string) => console.error(m));
+  const log = redactingLog(opts.log ?? ((m: string) => console.error(m)));
   const { sources, probes, cpuModel, gpus } = await chooseSources(cfg);
   for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
   const registry = new JobRegistry(cfg.procfsRoot);

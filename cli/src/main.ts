@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { reportToJson } from '@wattprint/proto';
+import { redact, reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
@@ -315,7 +315,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`wattprint ${cmd}: ${err.message}`);
       return 2;
     }
-    console.error(`wattprint ${cmd}: ${(err as Error).message}`);
+    console.error(redact(`wattprint ${cmd}: ${(err as Error).message}`));
     return 1;
   }
 }
