@@ -43,6 +43,8 @@ export interface AgentConfig {
   nvidiaSmiPath: string;
   /** Wall and node meters (docs/sources/meters.md). */
   meters: MeterConfig[];
+  /** Put process command lines in reports; only with collectors on loopback (a local store). Default false. */
+  collectCommands: boolean;
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -65,6 +67,7 @@ export function defaultAgentConfig(): AgentConfig {
     nvmlLibPath: 'libnvidia-ml.so.1',
     nvidiaSmiPath: 'nvidia-smi',
     meters: [],
+    collectCommands: false,
   };
 }
 
@@ -95,6 +98,10 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
   };
   for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir', 'nvmlLibPath', 'nvidiaSmiPath'] as const) str(k);
   if (r.meters !== undefined) cfg.meters = parseMeterConfigs(r.meters, where);
+  if (r.collectCommands !== undefined) {
+    if (typeof r.collectCommands !== 'boolean') throw new Error(`${where}: "collectCommands" must be true or false`);
+    cfg.collectCommands = r.collectCommands;
+  }
   if (r.socketPath !== undefined) {
     if (typeof r.socketPath !== 'string') throw new Error(`${where}: "socketPath" must be a string (empty disables the local endpoint)`);
     cfg.socketPath = r.socketPath;
@@ -203,8 +210,12 @@ export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => 
   const { sources, probes, cpuModel, gpus } = await chooseSources(cfg);
   for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
   const registry = new JobRegistry(cfg.procfsRoot);
+  // Command lines can hold secrets (tokens in arguments): they stay on this machine or are not read at all.
+  const remote = cfg.collectors.filter((c) => !/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/.test(c));
+  if (cfg.collectCommands && remote.length > 0) throw new Error(`agent config: "collectCommands" sends command lines only to a collector on this machine (loopback), not to ${remote.join(', ')}`);
   const scanner = new ProcScanner({
     procfsRoot: cfg.procfsRoot,
+    collectCommands: cfg.collectCommands,
     registrations: registry.lookup,
     jobLabels: registry.labelsFor,
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },
