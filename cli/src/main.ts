@@ -73,7 +73,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --zone ZONE           grid zone of this machine (Electricity Maps key: DE, FR, US-CAL-CISO...); world average if none
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md)`;
     const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, ...CARBON_OPTIONS }, help);
-    const dir = (v['state-dir'] as string) ?? stateDir();
+    const dir = privateStateDir((v['state-dir'] as string) ?? stateDir());
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
     const collector = await startCollector({ grpcAddress: `127.0.0.1:${grpcPort}`, httpHost: '127.0.0.1', httpPort, dbPath: path.join(dir, 'wattprint.db'), plaintext: true, ...carbonOptions(v) });
@@ -121,6 +121,11 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
     const help = `Usage: wattprint collector [--grpc HOST:PORT] [--http-host H] [--http-port P] [--db FILE] [--plaintext | --tls-ca F --tls-cert F --tls-key F]
                            [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
                            [--tokens FILE] [--idle-policy share|unattributed] [--baselines FILE]
+                           [--plaintext-bind HOST:PORT] [--allow-host NAME]...
+
+  --plaintext           gRPC without TLS, on loopback only (127.0.0.1:7419 unless --grpc names another loopback address)
+  --plaintext-bind A    gRPC without TLS on a non-loopback address A (trusted networks only; logs a warning)
+  --allow-host NAME     a Host header name the API answers without tokens (besides loopback and --http-host)
 
   --tokens FILE         bearer tokens with scopes (read, jobs:write, admin) as JSON; without it the API is open
   --idle-policy P       idle CPU power: "share" among the jobs that ran (default) or "unattributed"
@@ -129,17 +134,25 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
   --carbon-config FILE  carbon section as JSON (providers, PUE, restatement; docs/CARBON.md);
                         default: the embedded static yearly dataset, no network
   --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS }, help);
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, 'plaintext-bind': { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, ...CARBON_OPTIONS }, help);
     const idle = v['idle-policy'] as string | undefined;
     if (idle !== undefined && idle !== 'share' && idle !== 'unattributed') throw new UsageError(`--idle-policy must be "share" or "unattributed", got "${idle}"`);
     const tlsParts = [v['tls-ca'], v['tls-cert'], v['tls-key']];
     if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) throw new UsageError('--tls-ca, --tls-cert and --tls-key go together');
+    // Plaintext stays on loopback unless an operator names another address on purpose.
+    const plaintextBind = v['plaintext-bind'] as string | undefined;
+    if (plaintextBind && (v.grpc || tlsParts.some(Boolean))) throw new UsageError('--plaintext-bind names the plaintext gRPC address: give it instead of --grpc, and without TLS files');
+    const plaintext = Boolean(v.plaintext) || plaintextBind !== undefined;
+    const grpcAddress = plaintextBind ?? (v.grpc as string) ?? (plaintext ? '127.0.0.1:7419' : '0.0.0.0:7419');
+    if (plaintext && !plaintextBind && !isLoopbackAddress(grpcAddress)) throw new UsageError(`--plaintext binds loopback only; "${grpcAddress}" is not: use TLS, or --plaintext-bind ${grpcAddress} for a trusted network`);
+    if (plaintextBind && !isLoopbackAddress(plaintextBind)) console.error(`wattprint collector: WARNING: gRPC without TLS on ${plaintextBind}: anyone who reaches it can send reports for any host`);
     const c = await startCollector({
-      grpcAddress: (v.grpc as string) ?? '0.0.0.0:7419',
+      grpcAddress,
       httpHost: (v['http-host'] as string) ?? '127.0.0.1',
       httpPort: num(v['http-port'], 'http-port', 0, 65535) ?? 8080,
       dbPath: (v.db as string) ?? path.join(stateDir(), 'collector.db'),
-      plaintext: Boolean(v.plaintext),
+      plaintext,
+      allowedHosts: v['allow-host'] as string[] | undefined,
       tls: tlsParts.every(Boolean) ? { ca: v['tls-ca'] as string, cert: v['tls-cert'] as string, key: v['tls-key'] as string } : undefined,
       ...carbonOptions(v),
       alerts: v['alerts-config'] ? loadAlertConfig(v['alerts-config'] as string) : undefined,
@@ -175,7 +188,7 @@ is registered there; otherwise an agent and the embedded store run in-process.`;
       jobId,
       labels,
       command: args.slice(dash + 1),
-      stateDir: (v['state-dir'] as string) ?? stateDir(),
+      stateDir: privateStateDir((v['state-dir'] as string) ?? stateDir(), false),
       socketPath: (v.socket as string) ?? process.env.WATTPRINT_SOCKET ?? '/run/wattprint/agent.sock',
       apiUrl: (v.api as string) ?? process.env.WATTPRINT_API,
       apiToken: process.env.WATTPRINT_TOKEN,
@@ -287,6 +300,30 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
+}
+
+/** 127.x.x.x, ::1 or localhost, with or without a port. */
+export function isLoopbackAddress(addr: string): boolean {
+  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)(?::\d+)?$/.test(addr);
+}
+
+/**
+ * A state directory only its user can read (the store, the spool and the
+ * socket hold who ran what): created 0700, and files in it 0600 via the umask.
+ */
+function privateStateDir(dir: string, filesToo = true): string {
+  // Not for measure: its command inherits the umask, and the job's own files are none of ours.
+  if (filesToo) process.umask(0o077);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = fs.statSync(dir).mode & 0o777;
+  if (mode & 0o077) {
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch (err) {
+      console.error(`wattprint: cannot make ${dir} private (mode ${mode.toString(8)}): ${(err as Error).message}`);
+    }
+  }
+  return dir;
 }
 
 function untilSignal(): Promise<void> {
