@@ -130,7 +130,8 @@ export function createIngestHandler(opts: IngestOptions) {
             }
             lastSeq = highest = seq;
             if (r.host !== host) {
-              reject(rejected, seq, host, 'wrong_host', `report for host "${r.host}" on a stream opened for "${host}"`);
+              const shown = String(r.host).length > 64 ? `${JSON.stringify(String(r.host).slice(0, 64))}… (${String(r.host).length} characters)` : JSON.stringify(r.host);
+              reject(rejected, seq, host, 'wrong_host', `report for host ${shown} on a stream opened for "${host}"`);
               continue;
             }
             const bad = validateReport(r, now(), limits);
