@@ -15,7 +15,7 @@ import type { EnergySource, ProbeResult } from './sources/source.ts';
 import { createGpuSource } from './sources/gpu.ts';
 import { createMeterSources, parseMeterConfigs, type MeterConfig } from './sources/meters/config.ts';
 import type { GpuInfo } from './sources/nvml.ts';
-import { redactingLog } from '@wattprint/proto';
+import { checkHost, checkLabels, redactingLog } from '@wattprint/proto';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -140,6 +140,9 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
     cfg.tls = { ca: t.ca as string, cert: t.cert as string, key: t.key as string, serverName: typeof t.serverName === 'string' ? t.serverName : undefined };
   }
   if (!cfg.tls && !cfg.plaintext) throw new Error(`${where}: set "tls" (ca, cert, key) or, for loopback and trusted networks only, "plaintext": true`);
+  // The collector refuses a Hello outside the shared limits: say so at start, not on every connect.
+  const bad = checkHost(cfg.host, '"host"') ?? checkLabels(cfg.labels, '"labels"');
+  if (bad) throw new Error(`${where}: ${bad.message}${r.host === undefined && bad.field === '"host"' ? ' (the machine\'s hostname; set "host")' : ''}`);
   return cfg;
 }
 
