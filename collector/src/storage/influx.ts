@@ -4,6 +4,7 @@
 // way we can rely on, so its pool is told not to retry or bench a host, and
 // Batcher does both. Schema: influx-schema.ts and docs/SCHEMA.md.
 import { InfluxDB, type IPoint } from 'influx';
+import { registerSecret } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
 import { Batcher, DEFAULT_RETRY, type BatcherStats, type RetryPolicy } from './batcher.ts';
 import {
@@ -74,6 +75,8 @@ export class InfluxStore implements Sink, Store {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`influx.url ${cfg.url}: use http:// or https://`);
     if (!cfg.database) throw new Error('influx.database is empty');
     if ((cfg.username === undefined) !== (cfg.password === undefined)) throw new Error('influx: set both username and password, or neither');
+    // However the password arrived (flag, file, environment), no log line shows it.
+    registerSecret(cfg.password);
     this.cfg = cfg;
     this.database = cfg.database;
     this.rp = cfg.manageSchema === false ? cfg.retention?.raw.name : (cfg.retention ?? DEFAULT_RETENTION).raw.name;
