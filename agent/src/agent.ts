@@ -19,6 +19,7 @@ import { readCheckpoint, resumeFrom, writeCheckpoint, type Positions } from './s
 import { nowUs } from './sampler/sampler.ts';
 import { agentInstanceId } from './instance.ts';
 import { findAgent } from './local/discovery.ts';
+import { checkHost, checkLabels, redactingLog } from '@wattprint/proto';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -49,6 +50,8 @@ export interface AgentConfig {
   meters: MeterConfig[];
   /** On SIGTERM, how long the agent tries to deliver its final interval before exiting. */
   stopDrainMs: number;
+  /** Put process command lines in reports; only with collectors on loopback (a local store). Default false. */
+  collectCommands: boolean;
 }
 
 export function defaultAgentConfig(): AgentConfig {
@@ -72,6 +75,7 @@ export function defaultAgentConfig(): AgentConfig {
     nvidiaSmiPath: 'nvidia-smi',
     meters: [],
     stopDrainMs: 5000,
+    collectCommands: false,
   };
 }
 
@@ -102,6 +106,10 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
   };
   for (const k of ['host', 'sysfsRoot', 'procfsRoot', 'spoolDir', 'nvmlLibPath', 'nvidiaSmiPath'] as const) str(k);
   if (r.meters !== undefined) cfg.meters = parseMeterConfigs(r.meters, where);
+  if (r.collectCommands !== undefined) {
+    if (typeof r.collectCommands !== 'boolean') throw new Error(`${where}: "collectCommands" must be true or false`);
+    cfg.collectCommands = r.collectCommands;
+  }
   if (r.socketPath !== undefined) {
     if (typeof r.socketPath !== 'string') throw new Error(`${where}: "socketPath" must be a string (empty disables the local endpoint)`);
     cfg.socketPath = r.socketPath;
@@ -141,6 +149,9 @@ export function parseAgentConfig(raw: unknown, where = 'agent config'): AgentCon
     cfg.tls = { ca: t.ca as string, cert: t.cert as string, key: t.key as string, serverName: typeof t.serverName === 'string' ? t.serverName : undefined };
   }
   if (!cfg.tls && !cfg.plaintext) throw new Error(`${where}: set "tls" (ca, cert, key) or, for loopback and trusted networks only, "plaintext": true`);
+  // The collector refuses a Hello outside the shared limits: say so at start, not on every connect.
+  const bad = checkHost(cfg.host, '"host"') ?? checkLabels(cfg.labels, '"labels"');
+  if (bad) throw new Error(`${where}: ${bad.message}${r.host === undefined && bad.field === '"host"' ? ' (the machine\'s hostname; set "host")' : ''}`);
   return cfg;
 }
 
@@ -213,12 +224,16 @@ export interface RunningAgent {
 }
 
 export async function startAgent(cfg: AgentConfig, opts: { log?: (m: string) => void } = {}): Promise<RunningAgent> {
-  const log = opts.log ?? ((m: string) => console.error(m));
+  const log = redactingLog(opts.log ?? ((m: string) => console.error(m)));
   const { sources, probes, cpuModel, gpus } = await chooseSources(cfg);
   for (const p of probes) log(`agent: source ${p.source}: ${p.found ? 'found' : 'not found'}: ${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`);
   const registry = new JobRegistry(cfg.procfsRoot);
+  // Command lines can hold secrets (tokens in arguments): they stay on this machine or are not read at all.
+  const remote = cfg.collectors.filter((c) => !/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/.test(c));
+  if (cfg.collectCommands && remote.length > 0) throw new Error(`agent config: "collectCommands" sends command lines only to a collector on this machine (loopback), not to ${remote.join(', ')}`);
   const scanner = new ProcScanner({
     procfsRoot: cfg.procfsRoot,
+    collectCommands: cfg.collectCommands,
     registrations: registry.lookup,
     jobLabels: registry.labelsFor,
     rules: { envVars: cfg.jobEnvVars, cgroupPatterns: cfg.jobCgroupPatterns.map((p) => new RegExp(p)) },

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { ProcScanner } from '../src/procfs/scanner.ts';
 import { parsePidStat, parseProcStat, parseCgroup } from '../src/procfs/parse.ts';
@@ -26,7 +27,7 @@ test('CPU-time deltas per (pid, start time); PID reuse is a new process', () => 
   const f = new ProcFixture();
   try {
     f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1000, stime: 100, starttime: 5000 });
-    const s = new ProcScanner({ procfsRoot: f.root, includeIdle: true });
+    const s = new ProcScanner({ procfsRoot: f.root, includeIdle: true, collectCommands: true });
     assert.equal(s.scan().baseline, true);
     f.tick(1, 2);
     f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1150, stime: 110, starttime: 5000 });
@@ -174,6 +175,24 @@ test('restored from a snapshot (agent restart on this boot): the gap CPU goes to
     assert.equal(r.cpuBusySeconds, 6, 'host CPU over the whole gap');
     const cpu = Object.fromEntries(r.processes.map((p) => [`${p.pid}:${p.command}`, [p.cpuSeconds, p.jobId]]));
     assert.deepEqual(cpu, { '100:train': [3, 'j1'], '102:new-owner': [0.4, ''], '103:worker': [1.2, 'j1'] });
+  } finally {
+    f.remove();
+  }
+});
+
+test('command lines are not read unless asked for', () => {
+  const f = new ProcFixture();
+  try {
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1000, stime: 100, starttime: 5000 });
+    fs.writeFileSync(path.join(f.root, '100', 'cmdline'), 'python\0train.py\0--hf-token=hf_S3cret\0');
+    const quiet = new ProcScanner({ procfsRoot: f.root, includeIdle: true });
+    const asked = new ProcScanner({ procfsRoot: f.root, includeIdle: true, collectCommands: true });
+    quiet.scan();
+    asked.scan();
+    f.tick(1, 2);
+    f.put({ pid: 100, comm: 'train', ppid: 1, utime: 1150, stime: 110, starttime: 5000 });
+    assert.equal(quiet.scan().processes.find((p) => p.pid === 100)!.command, '');
+    assert.equal(asked.scan().processes.find((p) => p.pid === 100)!.command, 'python train.py --hf-token=hf_S3cret');
   } finally {
     f.remove();
   }

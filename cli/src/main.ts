@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { reportToJson } from '@wattprint/proto';
+import { redact, reportToJson } from '@wattprint/proto';
 import { loadAgentConfig, startAgent, chooseSources } from '@wattprint/agent/agent.ts';
 import { ProcScanner } from '@wattprint/agent/procfs/scanner.ts';
 import { Sampler } from '@wattprint/agent/sampler/sampler.ts';
@@ -116,7 +116,7 @@ const commands: Record<string, (args: string[]) => Promise<number | void>> = {
 ${LOG_HELP}`;
     const v = parse(args, { port: { type: 'string' }, 'grpc-port': { type: 'string' }, 'state-dir': { type: 'string' }, 'sysfs-root': { type: 'string' }, 'procfs-root': { type: 'string' }, 'interval-ms': { type: 'string' }, socket: { type: 'string' }, ...CARBON_OPTIONS, ...LOG_OPTIONS }, help);
     const { log } = daemonLogger(v);
-    const dir = (v['state-dir'] as string) ?? stateDir();
+    const dir = privateStateDir((v['state-dir'] as string) ?? stateDir());
     const httpPort = num(v.port, 'port', 0, 65535) ?? 8080;
     const grpcPort = num(v['grpc-port'], 'grpc-port', 0, 65535) ?? 7419;
     const { startCollector } = await collectorModule();
@@ -184,6 +184,11 @@ ${LOG_HELP}`;
                            [--db FILE | --influx URL [--influx-password-file FILE] [--influx-* ...]]
                            [--zone ZONE] [--carbon-config FILE] [--alerts-config FILE]
                            [--tokens FILE] [--idle-policy share|unattributed] [--baselines FILE]
+                           [--plaintext-bind HOST:PORT] [--allow-host NAME]...
+
+  --plaintext           gRPC without TLS, on loopback only (127.0.0.1:7419 unless --grpc names another loopback address)
+  --plaintext-bind A    gRPC without TLS on a non-loopback address A (trusted networks only; logs a warning)
+  --allow-host NAME     a Host header name the API answers without tokens (besides loopback and --http-host)
 
   --db FILE             the embedded SQLite store, for one machine (default $WATTPRINT_STATE_DIR/collector.db)
 ${INFLUX_HELP}
@@ -197,7 +202,7 @@ ${INFLUX_HELP}
   --alerts-config FILE  alert rules and notifiers as JSON (docs/ALERTS.md); default: no alerts
   --metrics-job-retention S  a finished job's series leave /metrics S seconds after its last interval (default 900)
 ${LOG_HELP}`;
-    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' }, ...INFLUX_OPTIONS, ...LOG_OPTIONS }, help);
+    const v = parse(args, { grpc: { type: 'string' }, 'http-host': { type: 'string' }, 'http-port': { type: 'string' }, db: { type: 'string' }, plaintext: { type: 'boolean' }, 'tls-ca': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'alerts-config': { type: 'string' }, tokens: { type: 'string' }, 'idle-policy': { type: 'string' }, baselines: { type: 'string' }, 'plaintext-bind': { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, ...CARBON_OPTIONS, 'metrics-job-retention': { type: 'string' }, ...INFLUX_OPTIONS, ...LOG_OPTIONS }, help);
     const { log } = daemonLogger(v);
     let influx;
     try {
@@ -212,12 +217,20 @@ ${LOG_HELP}`;
     if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) throw new UsageError('--tls-ca, --tls-cert and --tls-key go together');
     const { startCollector } = await collectorModule();
     const { loadAlertConfig } = await import('@wattprint/collector/alerts/rules.ts');
+    // Plaintext stays on loopback unless an operator names another address on purpose.
+    const plaintextBind = v['plaintext-bind'] as string | undefined;
+    if (plaintextBind && (v.grpc || tlsParts.some(Boolean))) throw new UsageError('--plaintext-bind names the plaintext gRPC address: give it instead of --grpc, and without TLS files');
+    const plaintext = Boolean(v.plaintext) || plaintextBind !== undefined;
+    const grpcAddress = plaintextBind ?? (v.grpc as string) ?? (plaintext ? '127.0.0.1:7419' : '0.0.0.0:7419');
+    if (plaintext && !plaintextBind && !isLoopbackAddress(grpcAddress)) throw new UsageError(`--plaintext binds loopback only; "${grpcAddress}" is not: use TLS, or --plaintext-bind ${grpcAddress} for a trusted network`);
+    if (plaintextBind && !isLoopbackAddress(plaintextBind)) log(`collector: WARNING: gRPC without TLS on ${plaintextBind}: anyone who reaches it can send reports for any host`);
     const c = await startCollector({
-      grpcAddress: (v.grpc as string) ?? '0.0.0.0:7419',
+      grpcAddress,
       httpHost: (v['http-host'] as string) ?? '127.0.0.1',
       httpPort: num(v['http-port'], 'http-port', 0, 65535) ?? 8080,
       dbPath: (v.db as string) ?? path.join(stateDir(), 'collector.db'),
-      plaintext: Boolean(v.plaintext),
+      plaintext,
+      allowedHosts: v['allow-host'] as string[] | undefined,
       tls: tlsParts.every(Boolean) ? { ca: v['tls-ca'] as string, cert: v['tls-cert'] as string, key: v['tls-key'] as string } : undefined,
       ...(await carbonOptions(v)),
       alerts: v['alerts-config'] ? loadAlertConfig(v['alerts-config'] as string) : undefined,
@@ -281,7 +294,7 @@ store run in-process, with the wall meters (and zone, PUE, labels) of
       jobId,
       labels,
       command: args.slice(dash + 1),
-      stateDir: (v['state-dir'] as string) ?? stateDir(),
+      stateDir: privateStateDir((v['state-dir'] as string) ?? stateDir(), false),
       sockets: socketCandidates({ flag: v.socket as string | undefined, env: process.env, stateDir: (v['state-dir'] as string) ?? stateDir() }),
       standalone: Boolean(v.standalone),
       apiUrl: (v.api as string) ?? process.env.WATTPRINT_API,
@@ -415,6 +428,30 @@ export function printTable(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** 127.x.x.x, ::1 or localhost, with or without a port. */
+export function isLoopbackAddress(addr: string): boolean {
+  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)(?::\d+)?$/.test(addr);
+}
+
+/**
+ * A state directory only its user can read (the store, the spool and the
+ * socket hold who ran what): created 0700, and files in it 0600 via the umask.
+ */
+function privateStateDir(dir: string, filesToo = true): string {
+  // Not for measure: its command inherits the umask, and the job's own files are none of ours.
+  if (filesToo) process.umask(0o077);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = fs.statSync(dir).mode & 0o777;
+  if (mode & 0o077) {
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch (err) {
+      console.error(`wattprint: cannot make ${dir} private (mode ${mode.toString(8)}): ${(err as Error).message}`);
+    }
+  }
+  return dir;
+}
+
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => resolve();
@@ -459,10 +496,10 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number') {
-      console.error(`wattprint ${cmd}: ${err.message}`);
+      console.error(redact(`wattprint ${cmd}: ${err.message}`));
       return (err as ExitError).exitCode;
     }
-    console.error(`wattprint ${cmd}: ${(err as Error).message}`);
+    console.error(redact(`wattprint ${cmd}: ${(err as Error).message}`));
     return 1;
   }
 }

@@ -17,7 +17,7 @@ import { SqliteStore } from './storage/sqlite.ts';
 import { JobRegistryStore } from './jobs/registry.ts';
 import { BaselineLearner } from './attribution/baseline.ts';
 import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePolicy } from './attribution/attribute.ts';
-import type { Report } from '@wattprint/proto';
+import { redactingLog, type Report } from '@wattprint/proto';
 import { loadTokens } from './api/auth.ts';
 import { createSelfTelemetry } from './telemetry/metrics.ts';
 import { EnergyMetrics } from './telemetry/energy.ts';
@@ -104,6 +104,8 @@ export class BindError extends Error {
 }
 
 export async function startCollector(cfg: CollectorConfig, log: (m: string) => void = (m) => console.error(m)): Promise<RunningCollector> {
+  // Every line the collector and its parts log goes through the one redaction rule.
+  log = redactingLog(log);
   if (!cfg.tls && !cfg.plaintext) throw new Error('collector: set TLS files (ca, cert, key) or, for loopback and trusted networks only, plaintext');
   // A bad carbon config stops the start, before anything listens.
   const stage = buildCarbonStage(carbonSection(cfg), { log });

@@ -97,3 +97,4 @@ export function reportFrame(reportBytes: Uint8Array): Buffer {
   return Buffer.from(w.finish());
 }
 export * from './limits.ts';
+export * from './redact.ts';

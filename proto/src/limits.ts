@@ -22,7 +22,8 @@ export const LIMITS = {
   nameLength: 128,
   /** Free text: command lines, cgroup paths, reasons and fixes. */
   textLength: 4096,
-  energyReadings: 4096,
+  /** Packages, dies, GPUs and meters of one host: dozens; attribution cost grows with this times the processes. */
+  energyReadings: 256,
   processes: 100_000,
   gpuProcesses: 100_000,
   progress: 10_000,

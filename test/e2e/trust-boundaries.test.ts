@@ -105,6 +105,18 @@ test('2: times out of the limits on jobs are 400s and never stored; the job list
   await ingestStillWorks('node2', 1);
   const report = await run(NODE, ['--disable-warning=ExperimentalWarning', CLI, 'report', '--api', base, '--format', 'json']);
   assert.match(report.stdout, /valid-job/);
+  // label.__proto__ is a filter like any other, not silently ignored.
+  const proto = await http('GET', '/v1/jobs?label.__proto__=x');
+  assert.equal(proto.status, 200);
+  assert.deepEqual(proto.json.jobs, []);
+  // Registering the job again replaces the bad row; labels that would merge past 64 are a 400.
+  const again = await http('POST', '/v1/jobs', { jobId: 'valid-job', labels: { task: 'sst2' } });
+  assert.equal(again.status, 201, JSON.stringify(again.json));
+  assert.equal(again.json.endUs, undefined);
+  const many = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v']));
+  const tooMany = await http('PATCH', '/v1/jobs/valid-job', { labels: many });
+  assert.equal(tooMany.status, 400, 'task + 64 more labels is 65');
+  assert.equal(tooMany.json.error, 'invalid_field');
 });
 
 test('3: series routes answer 400 with a code for bad ranges', async () => {

@@ -50,8 +50,8 @@ export async function waitForLine(p: Proc, re: RegExp, timeoutMs = 20_000): Prom
   }
 }
 
-export async function startCollectorProcess(dbPath: string, extra: string[] = []): Promise<{ proc: Proc; grpcPort: number; httpPort: number }> {
-  const proc = wattprint(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--db', dbPath, ...extra]);
+export async function startCollectorProcess(dbPath: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: Proc; grpcPort: number; httpPort: number }> {
+  const proc = wattprint(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--db', dbPath, ...extra], env);
   const m = await waitForLine(proc, /^\{"event":"listening".*\}$/, 60_000);
   const info = JSON.parse(m[0]) as { grpcPort: number; httpPort: number };
   return { proc, grpcPort: info.grpcPort, httpPort: info.httpPort };

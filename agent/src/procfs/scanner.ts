@@ -69,6 +69,11 @@ export interface ScannerOptions {
   includeIdle?: boolean;
   /** /proc/<pid>/stat descriptors kept open across scans (0 disables); stay under RLIMIT_NOFILE. */
   maxOpenFiles?: number;
+  /**
+   * Read command lines (first 256 characters) into ProcessUsage.command.
+   * Default false: nothing reads them downstream, and they can hold secrets.
+   */
+  collectCommands?: boolean;
 }
 
 export class ProcScanner {
@@ -92,6 +97,7 @@ export class ProcScanner {
   private readonly statFds = new Map<string, number>();
   private readonly statBuf = Buffer.alloc(4096);
   private readonly maxOpenFiles: number;
+  private readonly collectCommands: boolean;
 
   constructor(opts: ScannerOptions = {}) {
     this.root = opts.procfsRoot ?? '/proc';
@@ -102,6 +108,7 @@ export class ProcScanner {
     this.jobLabels = opts.jobLabels ?? (() => undefined);
     this.includeIdle = opts.includeIdle ?? false;
     this.maxOpenFiles = opts.maxOpenFiles ?? defaultMaxOpenFiles();
+    this.collectCommands = opts.collectCommands ?? false;
   }
 
   scan(): ScanResult {
@@ -151,7 +158,7 @@ export class ProcScanner {
         prev.own = own;
         prev.ppid = st.ppid;
       } else {
-        t = { pid: st.pid, startTimeUs, ppid: st.ppid, uid: 0, command: st.comm, cgroup: '', env: undefined, own, children, job: { jobId: '', source: '' } };
+        t = { pid: st.pid, startTimeUs, ppid: st.ppid, uid: 0, command: this.collectCommands ? st.comm : '', cgroup: '', env: undefined, own, children, job: { jobId: '', source: '' } };
         this.describe(dir, t);
         // Started since the previous scan: all its CPU time is in this interval.
         const isNew = !baseline && st.starttime >= this.lastUptimeTicks;
@@ -365,7 +372,7 @@ export class ProcScanner {
     } catch {
       /* no cgroup file */
     }
-    try {
+    if (this.collectCommands) try {
       const cmd = fs.readFileSync(path.join(dir, 'cmdline'), 'utf8').replaceAll('\0', ' ').trim();
       if (cmd) t.command = cmd.slice(0, 256);
     } catch {

@@ -131,13 +131,19 @@ export async function postJson(
   opts: { headers: Record<string, string>; retry: RetryConfig; timeoutMs?: number; what: string; log?: (m: string) => void },
 ): Promise<void> {
   const payload = JSON.stringify(body);
+  // fetch refuses URLs with userinfo: it becomes a Basic Authorization header, and leaves the URL.
+  const u = new URL(url);
+  const basic: Record<string, string> = u.username || u.password ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` } : {};
+  u.username = '';
+  u.password = '';
+  const target = u.toString();
   let last: DeliveryError | undefined;
   for (let attempt = 0; attempt < opts.retry.attempts; attempt++) {
     if (attempt > 0) await sleep(retryDelayMs(attempt - 1, opts.retry));
     try {
-      const res = await fetch(url, {
+      const res = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...opts.headers },
+        headers: { 'content-type': 'application/json', ...basic, ...opts.headers },
         body: payload,
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
       });

@@ -3,6 +3,7 @@
 // error naming the file and the path in it, so a typo never silently disables
 // an alert. docs/ALERTS.md describes every key.
 import fs from 'node:fs';
+import { readSecret, registerSecret, registerSecretUrl } from '@wattprint/proto';
 
 /** What a rule compares with its threshold, per job. */
 export type Metric =
@@ -189,7 +190,20 @@ function parseNotifier(where: string, v: Json): NotifierConfig {
   const r = reader(where, v);
   const kind = r.str('kind');
   const url = parseUrl(`${where}.url`, r.str('url'));
-  const headers = r.strMap('headers');
+  // Header values are secrets (tokens): inline, {"file": PATH} or {"env": NAME}; none is ever logged.
+  const headers: Record<string, string> = {};
+  const rawHeaders = r.raw('headers');
+  if (rawHeaders !== undefined && (typeof rawHeaders !== 'object' || rawHeaders === null || Array.isArray(rawHeaders))) throw new ConfigError(`${where}.headers: expected an object`);
+  for (const [k, hv] of Object.entries((rawHeaders ?? {}) as Record<string, Json>)) {
+    try {
+      headers[k] = readSecret(hv, `${where}.headers.${k}`);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
+  // A webhook's path is often its credential (Slack, Teams): never log it. Userinfo never is either.
+  if (kind === 'webhook') registerSecretUrl(url);
+  else registerSecret(decodeURIComponent(new URL(url).password));
   const retry = parseRetry(`${where}.retry`, r.raw('retry'));
   let out: NotifierConfig;
   if (kind === 'webhook') out = { kind, url, headers, retry };

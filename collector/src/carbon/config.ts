@@ -25,6 +25,7 @@ import { CarbonStage } from './stage.ts';
 import { StaticProvider } from './static.ts';
 import { UkciProvider } from './ukci.ts';
 import { WattTimeProvider } from './watttime.ts';
+import { readSecret } from '@wattprint/proto';
 
 type Obj = Record<string, unknown>;
 
@@ -49,6 +50,11 @@ function strList(o: Obj, k: string, where: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new Error(`${where}: "${k}" must be a list of non-empty strings`);
   return v as string[];
+}
+/** A credential: inline, {"file": PATH} or {"env": NAME} (docs/CARBON.md); registered so no log shows it. */
+function secret(o: Obj, k: string, where: string): string {
+  if (o[k] === undefined || o[k] === '') throw new Error(`${where}: "${k}" must be a non-empty string, {"file": PATH} or {"env": NAME}`);
+  return readSecret(o[k], `${where}.${k}`);
 }
 function known(o: Obj, keys: string[], where: string): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new Error(`${where}: unknown key "${k}" (known: ${keys.join(', ')})`);
@@ -82,14 +88,14 @@ function provider(raw: unknown, where: string, b: CarbonBuildOptions): Intensity
       if (eft !== 'lifecycle' && eft !== 'direct') throw new Error(`${where}: "emissionFactorType" must be "lifecycle" or "direct"`);
       const zones = strList(o, 'zones', where);
       const baseUrl = str(o, 'baseUrl', where);
-      return new ElectricityMapsProvider({ token: str(o, 'token', where, true)!, version, emissionFactorType: eft, http, ...now, ...(zones ? { zones } : {}), ...(baseUrl ? { baseUrl } : {}) });
+      return new ElectricityMapsProvider({ token: secret(o, 'token', where), version, emissionFactorType: eft, http, ...now, ...(zones ? { zones } : {}), ...(baseUrl ? { baseUrl } : {}) });
     }
     case 'watttime': {
       known(o, ['type', 'username', 'password', 'regions', 'baseUrl', 'timeoutMs'], where);
       const regions = obj(o.regions ?? {}, `${where}.regions`);
       for (const [z, r] of Object.entries(regions)) if (typeof r !== 'string' || r === '') throw new Error(`${where}.regions.${z}: must be a WattTime region name`);
       const baseUrl = str(o, 'baseUrl', where);
-      return new WattTimeProvider({ username: str(o, 'username', where, true)!, password: str(o, 'password', where, true)!, regions: regions as Record<string, string>, http, ...now, ...(baseUrl ? { baseUrl } : {}) });
+      return new WattTimeProvider({ username: secret(o, 'username', where), password: secret(o, 'password', where), regions: regions as Record<string, string>, http, ...now, ...(baseUrl ? { baseUrl } : {}) });
     }
     case 'ukci': {
       known(o, ['type', 'zones', 'baseUrl', 'timeoutMs'], where);

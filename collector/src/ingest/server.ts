@@ -53,12 +53,17 @@ export interface IngestOptions {
   maxBatch?: number;
 }
 
-/** Host names a TLS peer certificate vouches for: its CN and its DNS SANs. */
-export function certificateHostNames(cert: { subject?: { CN?: string | string[] }; subjectaltname?: string } | undefined): string[] {
+const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
+
+/**
+ * Host names a TLS peer certificate vouches for: its DNS SANs, and only when
+ * it carries the clientAuth extended key usage (a server certificate cannot
+ * speak for a host). The CN is not a host name (RFC 6125).
+ */
+export function certificateHostNames(cert: { subject?: { CN?: string | string[] }; subjectaltname?: string; ext_key_usage?: string[] } | undefined): string[] {
   if (!cert) return [];
+  if (!cert.ext_key_usage?.includes(CLIENT_AUTH_EKU)) return [];
   const names = new Set<string>();
-  const cn = cert.subject?.CN;
-  for (const c of Array.isArray(cn) ? cn : cn ? [cn] : []) names.add(c);
   for (const part of (cert.subjectaltname ?? '').split(',')) {
     const m = /^\s*DNS:(.+?)\s*$/.exec(part);
     if (m) names.add(m[1]!);
@@ -129,7 +134,8 @@ export function createIngestHandler(opts: IngestOptions) {
             }
             lastSeq = highest = seq;
             if (r.host !== host) {
-              reject(rejected, seq, host, 'wrong_host', `report for host "${r.host}" on a stream opened for "${host}"`);
+              const shown = String(r.host).length > 64 ? `${JSON.stringify(String(r.host).slice(0, 64))}… (${String(r.host).length} characters)` : JSON.stringify(r.host);
+              reject(rejected, seq, host, 'wrong_host', `report for host ${shown} on a stream opened for "${host}"`);
               continue;
             }
             const bad = validateReport(r, now(), limits);

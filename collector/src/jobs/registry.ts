@@ -60,6 +60,10 @@ export class JobRegistryStore {
 
   upsert(jobId: string, labels: Record<string, string>, startUs?: number, endUs?: number): JobRecord {
     assertOk(checkJobId(jobId, 'jobId') ?? checkLabels(labels) ?? (startUs === undefined ? undefined : checkTimeUs(startUs, 'start')) ?? (endUs === undefined ? undefined : checkTimeUs(endUs, 'end')));
+    const existing = this.get(jobId);
+    // The merged labels must fit too; a stored row that breaks the limits is replaced, not merged into.
+    assertOk(checkLabels({ ...(existing?.labels ?? {}), ...labels }));
+    if (!existing) this.db.prepare('DELETE FROM registry_jobs WHERE job_id = ?').run(jobId);
     this.db
       .prepare(
         `INSERT INTO registry_jobs VALUES (?, ?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET

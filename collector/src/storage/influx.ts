@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { InfluxDB, type IPoint } from 'influx';
 import { isPermanentRefusal, refusalReason, type DeadLetter, type DeadLetterStore, type ReplayResult } from './dead-letters.ts';
+import { registerSecret } from '@wattprint/proto';
 import type { AttributionResult } from '../attribution/types.ts';
 import { Batcher, DEFAULT_RETRY, type BatcherStats, type RetryPolicy } from './batcher.ts';
 import {
@@ -87,6 +88,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`influx.url ${cfg.url}: use http:// or https://`);
     if (!cfg.database) throw new Error('influx.database is empty');
     if ((cfg.username === undefined) !== (cfg.password === undefined)) throw new Error('influx: set both username and password, or neither');
+    // However the password arrived (flag, file, environment), no log line shows it.
+    registerSecret(cfg.password);
     this.cfg = cfg;
     this.database = cfg.database;
     this.rp = cfg.manageSchema === false ? cfg.retention?.raw.name : (cfg.retention ?? DEFAULT_RETENTION).raw.name;

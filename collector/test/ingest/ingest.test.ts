@@ -67,8 +67,13 @@ test('validateReport: each kind of broken report gets its code and says where', 
   assert.equal(validateReport(report(1, { processes: new Array(11).fill({ pid: 1 }) }), NOW, { ...DEFAULT_LIMITS, maxProcesses: 10 })?.code, 'too_large');
 });
 
-test('certificateHostNames takes the CN and the DNS SANs, nothing else', () => {
-  assert.deepEqual(certificateHostNames({ subject: { CN: 'gpu-01' }, subjectaltname: 'DNS:gpu-01.lab, IP Address:10.0.0.1, DNS:gpu-01' }), ['gpu-01', 'gpu-01.lab']);
+test('certificateHostNames takes the DNS SANs of a clientAuth certificate, nothing else', () => {
+  const clientAuth = ['1.3.6.1.5.5.7.3.2'];
+  assert.deepEqual(certificateHostNames({ subject: { CN: 'gpu-01' }, subjectaltname: 'DNS:gpu-01.lab, IP Address:10.0.0.1, DNS:gpu-01', ext_key_usage: clientAuth }), ['gpu-01.lab', 'gpu-01']);
+  assert.deepEqual(certificateHostNames({ subject: { CN: 'gpu-02' }, subjectaltname: 'DNS:gpu-01', ext_key_usage: clientAuth }), ['gpu-01'], 'the CN is no host name');
+  assert.deepEqual(certificateHostNames({ subject: { CN: 'gpu-01' }, ext_key_usage: clientAuth }), [], 'a CN alone vouches for nothing');
+  assert.deepEqual(certificateHostNames({ subjectaltname: 'DNS:gpu-01', ext_key_usage: ['1.3.6.1.5.5.7.3.1'] }), [], 'a serverAuth-only certificate speaks for no host');
+  assert.deepEqual(certificateHostNames({ subjectaltname: 'DNS:gpu-01' }), [], 'no EKU at all: no host');
   assert.deepEqual(certificateHostNames(undefined), []);
 });
 

@@ -39,7 +39,7 @@ test('make-certs.sh writes a CA, a collector certificate and one per host, and k
   assert.throws(() => execFileSync('sh', [SCRIPT, certs, 'c', 'bad host'], { stdio: 'pipe' }), /is not a host name/);
 });
 
-async function deliver(host: string, certName: string) {
+async function deliver(host: string, certName: string, file = `agent-${certName}`) {
   const spool = new Spool({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'wp-tls-spool-')), log: () => {} });
   const start = Date.now() * 1000 - 10e6;
   spool.append((seq) => encodeReport({ host, seq, startUs: start, endUs: start + 1e6, energy: [{ domain: Domain.DOMAIN_PACKAGE, device: 'package-0', source: Source.SOURCE_RAPL, quality: Quality.QUALITY_COUNTER, joules: 42 }] }));
@@ -48,7 +48,7 @@ async function deliver(host: string, certName: string) {
     addresses: [`127.0.0.1:${server.port}`],
     spool,
     hello: () => ({ host, resumeSeq: spool.firstPendingSeq }),
-    tls: { ca: path.join(certs, 'ca.pem'), cert: path.join(certs, `agent-${certName}.pem`), key: path.join(certs, `agent-${certName}.key`), serverName: 'collector.test' },
+    tls: { ca: path.join(certs, 'ca.pem'), cert: path.join(certs, `${file}.pem`), key: path.join(certs, `${file}.key`), serverName: 'collector.test' },
     backoffBaseMs: 50,
     backoffMaxMs: 100,
     log: (m) => log.push(m),
@@ -72,6 +72,15 @@ test('a Hello for another host than the certificate names is refused: PERMISSION
   assert.match(r.log.join('\n'), /PERMISSION_DENIED: wrong_host: the client certificate is for "gpu-01", not "gpu-02"/);
   assert.deepEqual(await store.hostEnergy('gpu-02'), []);
   assert.ok((server.counters.streamsRefused.wrong_host ?? 0) >= 1);
+});
+
+test('a certificate without the clientAuth EKU speaks for no host, whatever its names', async () => {
+  // The collector's own certificate: signed by the same CA, SAN collector.test, serverAuth only.
+  const r = await deliver('collector.test', 'collector', 'collector');
+  assert.equal(r.pending, 1, 'the report stays in the spool');
+  // The TLS handshake already refuses it (OpenSSL checks the purpose); certificateHostNames would too.
+  assert.match(r.log.join('\n'), /PERMISSION_DENIED|UNAVAILABLE/, r.log.join('\n'));
+  assert.deepEqual(await store.hostEnergy('collector.test'), []);
 });
 
 test('a client without a certificate, or in plaintext, never gets a stream', async () => {

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { spawn } from 'node:child_process';
 import { MeterError } from './meter.ts';
+import { registerSecret } from '@wattprint/proto';
 
 export interface HttpReply {
   status: number;
@@ -150,6 +151,13 @@ export function runCommand(argv: string[], opts: { env?: NodeJS.ProcessEnv; sign
  * `key`) or holds the secret alone on its first line.
  */
 export function readSecretFile(file: string, key: string): string {
+  // "env:NAME": the secret is in the agent's environment instead (systemd LoadCredential=, an EnvironmentFile).
+  if (file.startsWith('env:')) {
+    const v = process.env[file.slice(4)];
+    if (!v) throw new MeterError('config', `the environment variable ${file.slice(4)} (for ${key}) is not set`, `set it in the agent's environment, or name a file`);
+    registerSecret(v);
+    return v;
+  }
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -158,6 +166,7 @@ export function readSecretFile(file: string, key: string): string {
   }
   const secret = parseSecret(text, key);
   if (secret === undefined) throw new MeterError('config', `secret file ${file} holds neither ${key}=... nor a bare secret`, `write "${key}=<secret>" into it`);
+  registerSecret(secret);
   return secret;
 }
 
