@@ -35,7 +35,8 @@ export interface IngestOptions {
    * baselines). It must not depend on which collector runs it, or two
    * collectors would store different rows for one report.
    */
-  context?: (report: Report) => AttributionContext;
+  /** May be async: a registry shared through the store is read before attributing. */
+  context?: (report: Report) => AttributionContext | Promise<AttributionContext>;
   /**
    * Host names the peer's client certificate may speak for; undefined means
    * no binding (plaintext, explicitly configured).
@@ -129,7 +130,7 @@ export function createIngestHandler(opts: IngestOptions) {
               continue;
             }
             try {
-              results.push(attribute(r, opts.context?.(r)));
+              results.push(attribute(r, await opts.context?.(r)));
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
               fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);

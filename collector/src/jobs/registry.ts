@@ -21,7 +21,21 @@ export interface ProcessRegistration {
   toUs: number | undefined;
 }
 
-export class JobRegistryStore {
+/**
+ * What the API and attribution need of a registry: the SQLite one answers at
+ * once, the InfluxDB one (influx-registry.ts, shared by collectors) after I/O.
+ */
+export interface JobRegistry {
+  upsert(jobId: string, labels: Record<string, string>, startUs?: number, endUs?: number): JobRecord | Promise<JobRecord>;
+  get(jobId: string): JobRecord | undefined | Promise<JobRecord | undefined>;
+  all(): JobRecord[] | Promise<JobRecord[]>;
+  addProcess(p: ProcessRegistration): void | Promise<void>;
+  end(jobId: string, atUs: number): JobRecord | undefined | Promise<JobRecord | undefined>;
+  processesFor(host: string): ProcessRegistration[] | Promise<ProcessRegistration[]>;
+  close(): void;
+}
+
+export class JobRegistryStore implements JobRegistry {
   private readonly db: DatabaseSync;
 
   constructor(file: string) {
