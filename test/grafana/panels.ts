@@ -53,7 +53,7 @@ export function interpolate(q: string, vars: Map<string, string>, range: Range, 
 }
 
 /** Options of each variable in order (query + regex + sort); All where offered, else the first option. */
-export async function resolveVariables(d: Dashboard, query: (q: string) => Promise<Series[]>, range: Range): Promise<Map<string, string>> {
+export async function resolveVariables(d: Dashboard, query: (q: string) => Promise<Series[]>, range: Range, emptyVariables: string[] = []): Promise<Map<string, string>> {
   const vars = new Map<string, string>();
   for (const v of d.templating.list) {
     const q = interpolate(v.query, vars, range, 10_000);
@@ -72,15 +72,21 @@ export async function resolveVariables(d: Dashboard, query: (q: string) => Promi
     }
     options = [...new Set(options)];
     if (v.sort === 1) options.sort();
-    if (options.length === 0) throw new Error(`${d.uid}: variable $${v.name} has no options (query: ${q})`);
+    if (options.length === 0) {
+      if (!emptyVariables.includes(v.name)) throw new Error(`${d.uid}: variable $${v.name} has no options (query: ${q})`);
+      // Grafana then matches nothing: the panels that use it come out empty.
+      emptyVariables.splice(emptyVariables.indexOf(v.name), 1);
+      vars.set(v.name, '__no_option__');
+      continue;
+    }
     vars.set(v.name, formatValue(v, v.includeAll ? options : options.slice(0, 1)));
   }
   return vars;
 }
 
 /** Every panel target of the dashboard that returned no non-null value, as "title [refId]: query". */
-export async function emptyPanels(d: Dashboard, query: (q: string) => Promise<Series[]>, range: Range): Promise<string[]> {
-  const vars = await resolveVariables(d, query, range);
+export async function emptyPanels(d: Dashboard, query: (q: string) => Promise<Series[]>, range: Range, emptyVariables: string[] = []): Promise<string[]> {
+  const vars = await resolveVariables(d, query, range, [...emptyVariables]);
   const empty: string[] = [];
   for (const p of d.panels) {
     for (const t of p.targets) {
