@@ -132,7 +132,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
    * database exists. Errors carry `retryable` (unreachable, 5xx) or not
    * (credentials, missing database).
    */
-  async connect(): Promise<void> {
+  async connect(opts: { checkDatabase?: boolean } = {}): Promise<void> {
     const [ping] = await this.client.ping(this.cfg.requestTimeoutMs ?? 10_000);
     if (!ping?.online) {
       const err = new Error(`influx: no answer from ${this.cfg.url}/ping: is InfluxDB running there?`) as Error & { retryable: boolean; unreachable: boolean };
@@ -141,6 +141,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       throw err;
     }
     if (this.cfg.manageSchema !== false) return this.ensureSchema();
+    if (!opts.checkDatabase) return;
     // Without schema management the database must exist: a write would answer 404 on every batch.
     let names: string[];
     try {
