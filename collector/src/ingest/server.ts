@@ -129,8 +129,17 @@ export function createIngestHandler(opts: IngestOptions) {
               reject(rejected, seq, host, bad.code, bad.message);
               continue;
             }
+            let ctx: AttributionContext | undefined;
             try {
-              results.push(attribute(r, await opts.context?.(r)));
+              ctx = await opts.context?.(r);
+            } catch (err) {
+              // The shared registry lives in the store: unreachable store, not our bug.
+              counters.writeFailures++;
+              fail(grpc.status.UNAVAILABLE, 'storage', `job registrations unavailable (${opts.sink.name}: ${(err as Error).message}); nothing acknowledged, the agent keeps its reports`);
+              return;
+            }
+            try {
+              results.push(attribute(r, ctx));
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.
               fail(grpc.status.INTERNAL, 'attribution', `attribution of report ${seq} failed: ${(err as Error).message}`);
