@@ -18,6 +18,7 @@ import {
   durationSeconds,
   hostCarbonToPoint,
   hostToPoint,
+  intensityPoints,
   intensityToPoint,
   quoteIdent,
   quoteString,
@@ -208,7 +209,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
   }
 
   async writeCarbon(c: CarbonWrite): Promise<void> {
-    await this.batcher.add([...c.jobs.map(carbonToPoint), ...c.intervals.map(hostCarbonToPoint), ...c.periods.map(intensityToPoint)]);
+    const starts = c.intervals.map((i) => i.startUs);
+    await this.batcher.add([...c.jobs.map(carbonToPoint), ...c.intervals.map(hostCarbonToPoint), ...c.periods.flatMap((p) => intensityPoints(p, starts))]);
   }
 
   async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
