@@ -14,7 +14,9 @@ import { hasDeadLetters } from './storage/dead-letters.ts';
 import { connectInfluxStore, influxFlagValue, type InfluxConnection } from './storage/influx-connect.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
-import { JobRegistryStore } from './jobs/registry.ts';
+import { JobRegistryStore, type JobRegistry } from './jobs/registry.ts';
+import { InfluxJobRegistry } from './jobs/influx-registry.ts';
+import { DEFAULT_RETENTION } from './storage/influx-schema.ts';
 import { BaselineLearner } from './attribution/baseline.ts';
 import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePolicy } from './attribution/attribute.ts';
 import { redactingLog, type Report } from '@wattprint/proto';
@@ -113,12 +115,19 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   // unreachable server keeps the collector starting with /readyz false.
   let influxConnection: InfluxConnection | undefined;
   let store: Sink & Store;
+  // Registrations made through the API live in the store every collector
+  // shares: InfluxDB on a cluster (events in the long policy), else SQLite.
+  let registry: JobRegistry;
+  let sharedRegistry: InfluxJobRegistry | undefined;
   if (cfg.influx) {
     const influx = InfluxStore.create({ log, ...cfg.influx });
     influxConnection = await connectInfluxStore(influx, influxFlagValue(cfg.influx), log);
     store = influx;
+    const rp = cfg.influx.manageSchema === false ? influx.rp : (cfg.influx.retention ?? DEFAULT_RETENTION).hourly.name;
+    registry = sharedRegistry = new InfluxJobRegistry(influx, { retentionPolicy: rp });
   } else {
     store = new SqliteStore(cfg.dbPath);
+    registry = new JobRegistryStore(cfg.registryPath ?? cfg.dbPath);
   }
   const energyMetrics = new EnergyMetrics({ jobRetentionS: cfg.metricsJobRetentionS });
   const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c).then(() => energyMetrics.onCarbon(c)), store, log });
@@ -137,7 +146,6 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     },
     close: () => store.close(),
   };
-  const registry = new JobRegistryStore(cfg.registryPath ?? cfg.dbPath);
   // Attribution depends on the report and on this context only. Idle baselines
   // are configured, not learnt in memory: two collectors, or a replay, must
   // attribute the same report the same way.
@@ -150,14 +158,20 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       learner.configure(host, key.slice(0, slash), key.slice(slash + 1), watts);
     }
   }
-  const context = (r: Report): AttributionContext => {
+  const context = (r: Report): AttributionContext | Promise<AttributionContext> => {
     learner.observe(r);
-    return attributionContext(r);
+    return sharedRegistry ? sharedContext(r, sharedRegistry) : attributionContext(r, registry as JobRegistryStore);
   };
-  const attributionContext = (r: Report): AttributionContext => ({
+  const attributionContext = (r: Report, reg: JobRegistryStore): AttributionContext => ({
     policy,
     baseline: cfg.baselines?.[r.host ?? ''],
-    registrations: registry.processesFor(r.host ?? '').map((p) => ({ host: p.host, pid: p.pid, startTimeUs: p.startTimeUs || undefined, fromUs: p.fromUs, toUs: p.toUs, jobId: p.jobId, labels: registry.get(p.jobId)?.labels })),
+    registrations: reg.processesFor(r.host ?? '').map((p) => ({ host: p.host, pid: p.pid, startTimeUs: p.startTimeUs || undefined, fromUs: p.fromUs, toUs: p.toUs, jobId: p.jobId, labels: reg.get(p.jobId)?.labels })),
+  });
+  // The shared registry answers after at most one query a second (refreshMs): registrations made on another collector reach attribution here.
+  const sharedContext = async (r: Report, reg: InfluxJobRegistry): Promise<AttributionContext> => ({
+    policy,
+    baseline: cfg.baselines?.[r.host ?? ''],
+    registrations: (await reg.processesFor(r.host ?? '')).map((p) => ({ host: p.host, pid: p.pid, startTimeUs: p.startTimeUs || undefined, fromUs: p.fromUs, toUs: p.toUs, jobId: p.jobId, labels: reg.labelsOf(p.jobId) })),
   });
   // Read before anything listens: a bad file must not leave a port bound.
   const tokens = cfg.tokensFile ? loadTokens(cfg.tokensFile) : [];

@@ -11,11 +11,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ProcFixture } from '../fixtures/procfs.ts';
 import { RaplFixture } from '../fixtures/sysfs.ts';
 import { request, startInfluxd } from '../helpers/influxd.ts';
-import { nodeProcess, sleep, waitForLine, wattprint, type Proc } from '../helpers/processes.ts';
+import { sleep, waitForLine, wattprint, type Proc } from '../helpers/processes.ts';
 import { memoryDir } from './lib/host.ts';
 import { median, percentile, sig } from './lib/stats.ts';
 
@@ -28,7 +27,6 @@ const MARKER_TIMEOUT_MS = 15_000;
 const DB = 'wp_e2e';
 const RAW_DB = 'wp_e2e_raw';
 const HOST = 'e2e-host';
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const progress = (m: string) => console.error(`e2e.bench: ${m}`);
 
 /** Rows of the first series of an InfluxQL answer; throws on an error in it. */

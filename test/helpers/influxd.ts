@@ -12,6 +12,8 @@ import readline from 'node:readline';
 export interface InfluxdOptions {
   /** Turn on [http] auth-enabled and create this admin user. */
   admin?: { username: string; password: string };
+  /** Turn on auth without creating a user (the first CREATE USER ... WITH ALL PRIVILEGES gets through). */
+  authOnly?: boolean;
   /** HTTP port to bind (default: a free one). */
   port?: number;
   /** Extra lines for the [data] section, e.g. "max-values-per-tag = 1000". */
@@ -91,7 +93,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
 
   const launch = async () => {
     const cfgFile = path.join(dir, 'influxdb.conf');
-    fs.writeFileSync(cfgFile, config(dir, port, opts.admin !== undefined, opts.data));
+    fs.writeFileSync(cfgFile, config(dir, port, opts.admin !== undefined || opts.authOnly === true, opts.data));
     // INFLUXDB_* variables override the config file: keep them out.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')));
     const c = spawn(bin, ['run', '-config', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env });

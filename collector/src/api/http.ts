@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import { addLabelFilter, documentRoute, TAGS } from './openapi.ts';
 import type { Store, JobTotals } from '../storage/sink.ts';
 import { matchesLabels } from '../storage/query.ts';
-import type { JobRegistryStore } from '../jobs/registry.ts';
+import type { JobRegistry } from '../jobs/registry.ts';
 import { authorize, type Scope, type TokenEntry } from './auth.ts';
 import type { SelfTelemetry } from '../telemetry/metrics.ts';
 import { jobReport, type CarbonSummary, type JobReport } from './report.ts';
@@ -19,7 +19,7 @@ import { hasDeadLetters } from '../storage/dead-letters.ts';
 
 export interface ApiOptions {
   store: Store;
-  registry?: JobRegistryStore;
+  registry?: JobRegistry;
   /** Empty or undefined: no authentication (loopback, single user). */
   tokens?: TokenEntry[];
   ready?: () => boolean;
@@ -269,7 +269,12 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     if (!opts.registry) throw new HttpError(501, 'no_registry', 'this collector keeps no job registry');
     return opts.registry;
   };
-  const withRegistryLabels = (j: JobTotals): JobTotals => ({ ...j, labels: { ...j.labels, ...(opts.registry?.get(j.jobId)?.labels ?? {}) } });
+  // Listing and removing registrations: the SQLite registry only, so far (the shared InfluxDB one is an append-only event log).
+  const listable = (reg: JobRegistry): JobRegistry & Required<Pick<JobRegistry, 'processes' | 'removeProcesses' | 'skippedRows'>> => {
+    if (!reg.processes || !reg.removeProcesses || !reg.skippedRows) throw new HttpError(501, 'no_registry', 'this collector\'s registry (the shared InfluxDB one) cannot list or remove process registrations yet: remove them from the SQLite store of a one-machine setup, or wait for their window to end');
+    return reg as JobRegistry & Required<Pick<JobRegistry, 'processes' | 'removeProcesses' | 'skippedRows'>>;
+  };
+  const withRegistryLabels = async (j: JobTotals): Promise<JobTotals> => ({ ...j, labels: { ...j.labels, ...((await opts.registry?.get(j.jobId))?.labels ?? {}) } });
 
   app.post<{ Body: { jobId: string; labels?: Record<string, string>; start?: string; end?: string } }>(
     '/v1/jobs',
@@ -282,7 +287,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) => {
-      const rec = registry().upsert(req.body.jobId, req.body.labels ?? {}, parseTime(req.body.start, 'start'), parseTime(req.body.end, 'end'));
+      const rec = await registry().upsert(req.body.jobId, req.body.labels ?? {}, parseTime(req.body.start, 'start'), parseTime(req.body.end, 'end'));
       return reply.code(201).send(rec);
     },
   );
@@ -298,7 +303,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      if (!registry().get(req.params.id)) throw new HttpError(404, 'unknown_job', `job "${req.params.id}" is not registered`);
+      if (!(await registry().get(req.params.id))) throw new HttpError(404, 'unknown_job', `job "${req.params.id}" is not registered`);
       return registry().upsert(req.params.id, req.body.labels ?? {}, parseTime(req.body.start, 'start'), parseTime(req.body.end, 'end'));
     },
   );
@@ -320,9 +325,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const reg = registry();
-      if (!reg.get(req.params.id)) reg.upsert(req.params.id, {});
+      if (!(await reg.get(req.params.id))) await reg.upsert(req.params.id, {});
       const p = { jobId: req.params.id, host: req.body.host, pid: req.body.pid, startTimeUs: req.body.startTimeUs ?? 0, fromUs: parseTime(req.body.from, 'from') ?? Date.now() * 1000, toUs: parseTime(req.body.to, 'to') };
-      reg.addProcess(p);
+      await reg.addProcess(p);
       return reply.code(201).send(p);
     },
   );
@@ -333,7 +338,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       schema: { summary: 'End a job', params: { type: 'object', properties: { id: { type: 'string', pattern: JOB_ID } } }, body: { type: ['object', 'null'], additionalProperties: false, properties: { at: timeParam } }, response: { 200: { type: 'object', additionalProperties: true }, 404: error } },
     },
     async (req) => {
-      const rec = registry().end(req.params.id, parseTime(req.body?.at, 'at') ?? Date.now() * 1000);
+      const rec = await registry().end(req.params.id, parseTime(req.body?.at, 'at') ?? Date.now() * 1000);
       if (!rec) throw new HttpError(404, 'unknown_job', `job "${req.params.id}" is not registered`);
       return rec;
     },
@@ -353,7 +358,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      const reg = registry();
+      const reg = listable(registry());
       const before = reg.skippedRows.processes;
       const rows = reg.processes(req.query);
       return { registrations: rows.map((p) => ({ jobId: p.jobId, host: p.host, pid: p.pid, startTimeUs: p.startTimeUs, from: isoUs(p.fromUs), to: p.toUs === undefined ? null : isoUs(p.toUs) })), skipped: reg.skippedRows.processes - before };
@@ -369,7 +374,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
         response: { 200: { type: 'object', properties: { removed: { type: 'integer' } } }, 400: error },
       },
     },
-    async (req) => ({ removed: registry().removeProcesses(req.query) }),
+    async (req) => ({ removed: listable(registry()).removeProcesses(req.query) }),
   );
 
   app.get<{ Querystring: Record<string, string | number | undefined> }>(
@@ -389,8 +394,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const limit = Number(req.query.limit ?? 1000);
       // Registry labels merge in after the query, so a label filter must see every job; without one, the store applies the limit.
       const filtering = Object.keys(want).length > 0 && opts.registry !== undefined;
-      const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want }))
-        .map(withRegistryLabels)
+      const all0 = await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want });
+      const labelled = await Promise.all(all0.map(withRegistryLabels));
+      const all = labelled
         .filter((j) => matchesLabels(j.labels, want))
         .slice(0, limit);
       const jobs: JobReport[] = [];
@@ -404,7 +410,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     async (req) => {
       const totals = await opts.store.jobTotals(req.params.id);
       if (!totals) throw new HttpError(404, 'unknown_job', `no energy recorded for job "${req.params.id}"`);
-      const j = withRegistryLabels(totals);
+      const j = await withRegistryLabels(totals);
       return jobReport(j, await opts.carbonFor?.(j));
     },
   );

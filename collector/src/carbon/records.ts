@@ -102,26 +102,8 @@ export function gridIntensityRows(periods: readonly IntensityPeriod[]): GridInte
   return [...byKey.values()];
 }
 
-/**
- * Each period as it is stored. Live periods keep their published start, so a
- * restated period replaces the provisional one under the same key. Periods that
- * are never restated and begin long before they are used (a static yearly value
- * from 1 January, a fixed factor from midnight) start at their first use by these
- * results: stored at their published start they fell beyond the raw retention or
- * before the dashboard's range, out of sight of the panels and the alerts. Every
- * write adds such a period again at its first use in that write.
- */
-export function periodsAsUsed(results: readonly CarbonResult[], periods: readonly IntensityPeriod[]): IntensityPeriod[] {
-  return periods.map((p) => {
-    if (p.quality !== 'static_yearly' && p.provider !== 'fixed') return p;
-    let first = Infinity;
-    for (const r of results) if (r.zone === p.zone && r.startUs < p.endUs && r.endUs > p.startUs) first = Math.min(first, Math.max(p.startUs, r.startUs));
-    return Number.isFinite(first) ? { ...p, startUs: first } : p;
-  });
-}
-
 export function carbonWrite(results: readonly CarbonResult[], periods: readonly IntensityPeriod[]): CarbonWrite {
-  return { jobs: results.flatMap(jobCarbonRows), intervals: results.map(carbonIntervalRow), periods: gridIntensityRows(periodsAsUsed(results, periods)) };
+  return { jobs: results.flatMap(jobCarbonRows), intervals: results.map(carbonIntervalRow), periods: gridIntensityRows([...periods]) };
 }
 
 /** A job's stored totals as the report shows them. */

@@ -38,7 +38,8 @@ export interface IngestOptions {
    * baselines). It must not depend on which collector runs it, or two
    * collectors would store different rows for one report.
    */
-  context?: (report: Report) => AttributionContext;
+  /** May be async: a registry shared through the store is read before attributing. */
+  context?: (report: Report) => AttributionContext | Promise<AttributionContext>;
   /**
    * Host names the peer's client certificate may speak for; undefined means
    * no binding (plaintext, explicitly configured).
@@ -169,9 +170,18 @@ export function createIngestHandler(opts: IngestOptions) {
               byCode[q.code] = (byCode[q.code] ?? 0) + 1;
               log(`ingest: quarantined a reading of report ${seq} from ${host}: ${q.code}: ${q.message}; the rest of the report is stored`);
             }
+            const clean = withoutQuarantined(r, quarantined);
+            let ctx: AttributionContext | undefined;
             try {
-              const clean = withoutQuarantined(r, quarantined);
-              const result = addQuarantined(attribute(clean, opts.context?.(clean)), r, quarantined);
+              ctx = await opts.context?.(clean);
+            } catch (err) {
+              // The shared registry lives in the store: unreachable store, not our bug.
+              counters.writeFailures++;
+              fail(grpc.status.UNAVAILABLE, 'storage', `job registrations unavailable (${opts.sink.name}: ${(err as Error).message}); nothing acknowledged, the agent keeps its reports`);
+              return;
+            }
+            try {
+              const result = addQuarantined(attribute(clean, ctx), r, quarantined);
               results.push(instanceId ? { ...result, instanceId } : result);
             } catch (err) {
               // Our bug, not the agent's: keep the report in its spool until a fixed collector takes it.

@@ -44,7 +44,25 @@ function bigSafe(stmt: StatementSync): StatementSync {
   return stmt;
 }
 
-export class JobRegistryStore {
+/**
+ * What the API and attribution need of a registry: the SQLite one answers at
+ * once, the InfluxDB one (influx-registry.ts, shared by collectors) after I/O.
+ */
+export interface JobRegistry {
+  upsert(jobId: string, labels: Record<string, string>, startUs?: number, endUs?: number): JobRecord | Promise<JobRecord>;
+  get(jobId: string): JobRecord | undefined | Promise<JobRecord | undefined>;
+  all(): JobRecord[] | Promise<JobRecord[]>;
+  addProcess(p: ProcessRegistration): void | Promise<void>;
+  end(jobId: string, atUs: number): JobRecord | undefined | Promise<JobRecord | undefined>;
+  processesFor(host: string): ProcessRegistration[] | Promise<ProcessRegistration[]>;
+  close(): void;
+  /** Listing and removing process registrations, and the count of bad stored rows skipped (SQLite only). */
+  processes?(filter: RegistrationFilter): ProcessRegistration[];
+  removeProcesses?(filter: RegistrationFilter): number;
+  readonly skippedRows?: { jobs: number; processes: number };
+}
+
+export class JobRegistryStore implements JobRegistry {
   private readonly db: DatabaseSync;
   /** Stored rows skipped on read because they break the limits, by table. */
   readonly skippedRows = { jobs: 0, processes: 0 };

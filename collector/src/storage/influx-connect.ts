@@ -70,7 +70,7 @@ export async function connectInfluxStore(store: InfluxStore, url: string, log: (
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   try {
-    await store.connect();
+    await store.connect({ checkDatabase: true });
     ready = true;
   } catch (err) {
     const { line, retry } = explainInfluxError(err, url, store.database);
@@ -81,7 +81,7 @@ export async function connectInfluxStore(store: InfluxStore, url: string, log: (
       timer = setTimeout(async () => {
         if (stopped) return;
         try {
-          await store.connect();
+          await store.connect({ checkDatabase: true });
           ready = true;
           log(`collector: InfluxDB at ${url} answers; ready`);
         } catch (e) {

@@ -323,6 +323,23 @@ export function intensityToPoint(g: GridIntensity): IPoint {
   };
 }
 
+const HOUR_US = 3_600_000_000;
+
+/**
+ * A period longer than an hour (a static yearly figure) as one point per UTC
+ * hour the given intervals touch, at that hour's start (or the period's): a
+ * single point at the year's start would be older than the raw policy
+ * (InfluxDB drops it) and outside every dashboard window. Same tags and fields,
+ * so rewriting an hour overwrites it. Shorter periods stay one point.
+ */
+export function intensityPoints(g: GridIntensity, intervalStartsUs: readonly number[]): IPoint[] {
+  if (g.endUs - g.startUs <= HOUR_US) return [intensityToPoint(g)];
+  const hours = new Set<number>();
+  for (const t of intervalStartsUs) if (t >= g.startUs && t < g.endUs) hours.add(Math.max(g.startUs, t - (t % HOUR_US)));
+  if (hours.size === 0) return [intensityToPoint(g)];
+  return [...hours].sort((a, b) => a - b).map((h) => ({ ...intensityToPoint(g), timestamp: h }));
+}
+
 export interface RetentionPlan {
   /** Where the collector writes: full resolution, DEFAULT so Grafana finds it unqualified. */
   raw: { name: string; duration: string };

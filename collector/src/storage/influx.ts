@@ -19,6 +19,7 @@ import {
   durationSeconds,
   hostCarbonToPoint,
   hostToPoint,
+  intensityPoints,
   intensityToPoint,
   quoteIdent,
   quoteString,
@@ -137,7 +138,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
    * database exists. Errors carry `retryable` (unreachable, 5xx) or not
    * (credentials, missing database).
    */
-  async connect(): Promise<void> {
+  async connect(opts: { checkDatabase?: boolean } = {}): Promise<void> {
     const [ping] = await this.client.ping(this.cfg.requestTimeoutMs ?? 10_000);
     if (!ping?.online) {
       const err = new Error(`influx: no answer from ${this.cfg.url}/ping: is InfluxDB running there?`) as Error & { retryable: boolean; unreachable: boolean };
@@ -146,6 +147,7 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       throw err;
     }
     if (this.cfg.manageSchema !== false) return this.ensureSchema();
+    if (!opts.checkDatabase) return;
     // Without schema management the database must exist: a write would answer 404 on every batch.
     let names: string[];
     try {
@@ -223,7 +225,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
   }
 
   async writeCarbon(c: CarbonWrite): Promise<void> {
-    await this.batcher.add([...c.jobs.map(carbonToPoint), ...c.intervals.map(hostCarbonToPoint), ...c.periods.map(intensityToPoint)]);
+    const starts = c.intervals.map((i) => i.startUs);
+    await this.batcher.add([...c.jobs.map(carbonToPoint), ...c.intervals.map(hostCarbonToPoint), ...c.periods.flatMap((p) => intensityPoints(p, starts))]);
   }
 
   async writeGridIntensity(periods: GridIntensity[]): Promise<void> {
