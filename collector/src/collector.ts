@@ -147,7 +147,16 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       return undefined;
     }
   };
-  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, idleBaseline: (host) => learner.describe(host) });
+  const carbonForMany = async (jobs: JobTotals[]): Promise<Map<string, CarbonSummary>> => {
+    try {
+      const all = await store.jobCarbonMany(jobs.map((j) => j.jobId));
+      return new Map([...all].map(([id, t]) => [id, carbonSummary(t)]));
+    } catch (err) {
+      log(`collector: cannot read carbon of ${jobs.length} jobs: ${(err as Error).message}`);
+      return new Map();
+    }
+  };
+  const api = await buildApi({ store, registry, tokens, telemetry, carbonFor, carbonForMany, idleBaseline: (host) => learner.describe(host) });
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;

@@ -20,10 +20,12 @@ export interface ApiOptions {
   ready?: () => boolean;
   telemetry?: SelfTelemetry;
   carbonFor?: (job: JobTotals) => Promise<CarbonSummary | undefined>;
+  /** Carbon of a page of jobs in one store query (falls back to carbonFor per job). */
+  carbonForMany?: (jobs: JobTotals[]) => Promise<Map<string, CarbonSummary>>;
   /** Idle baselines per "domain/device": configured, or learnt from quiet intervals as a suggestion. */
   idleBaseline?: (host: string) => BaselineEntry[];
   logger?: boolean;
-  /** Widest time range a series query may ask for, µs. */
+  /** Widest time range a series query may ask for, µs (default 400 days: whatever ingest still accepts). */
   maxRangeUs?: number;
   maxPoints?: number;
 }
@@ -103,7 +105,7 @@ export function isoUs(us: number): string {
 export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
   const tokens = opts.tokens ?? [];
-  const maxRangeUs = opts.maxRangeUs ?? 31 * 24 * 3600 * 1e6;
+  const maxRangeUs = opts.maxRangeUs ?? 400 * 24 * 3600 * 1e6;
   const maxPoints = opts.maxPoints ?? 10_000;
 
   await app.register(swagger, {
@@ -306,14 +308,26 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const want: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.query)) if (k.startsWith('label.') && v !== undefined) want[k.slice(6)] = String(v);
       const limit = Number(req.query.limit ?? 1000);
-      // Registry labels merge in after the query, so a label filter must see every job; without one, the store applies the limit.
-      const filtering = Object.keys(want).length > 0 && opts.registry !== undefined;
-      const all = (await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want }))
+      const fromUs = parseTime(req.query.from as string | undefined, 'from');
+      const toUs = parseTime(req.query.to as string | undefined, 'to');
+      // Registry labels override stored ones: the store filters on its labels (an index lookup), jobs whose
+      // registry labels touch a wanted key are fetched by id, and the merged labels decide.
+      const wantKeys = Object.keys(want);
+      const overriding = wantKeys.length > 0 && opts.registry ? opts.registry.all().filter((r) => wantKeys.some((k) => k in r.labels)).map((r) => r.jobId) : [];
+      const [stored, extra] = await Promise.all([
+        opts.store.listJobs({ fromUs, toUs, limit: limit + overriding.length, labels: want }),
+        overriding.length ? opts.store.listJobs({ fromUs, toUs, jobIds: overriding, limit: overriding.length }) : Promise.resolve([]),
+      ]);
+      const seen = new Set<string>();
+      const all = [...stored, ...extra]
+        .filter((j) => !seen.has(j.jobId) && seen.add(j.jobId))
         .map(withRegistryLabels)
         .filter((j) => Object.entries(want).every(([k, v]) => j.labels[k] === v))
+        .sort((a, b) => b.startUs - a.startUs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0))
         .slice(0, limit);
+      const carbon = opts.carbonForMany ? await opts.carbonForMany(all) : undefined;
       const jobs: JobReport[] = [];
-      for (const j of all) jobs.push(jobReport(j, await opts.carbonFor?.(j)));
+      for (const j of all) jobs.push(jobReport(j, carbon ? carbon.get(j.jobId) : await opts.carbonFor?.(j)));
       return { jobs };
     },
   );

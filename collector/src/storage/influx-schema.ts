@@ -16,6 +16,7 @@ export const MEASUREMENTS = {
   jobEnergy: 'job_energy',
   jobInterval: 'job_interval',
   jobMeta: 'job_meta',
+  jobLabel: 'job_label',
   jobCarbon: 'job_carbon',
   hostCarbon: 'host_carbon',
   gridIntensity: 'grid_intensity',
@@ -71,6 +72,11 @@ export const SCHEMAS: Omit<ISchemaOptions, 'database'>[] = [
     measurement: MEASUREMENTS.jobMeta,
     tags: ['host', 'job'],
     fields: { end_us: INTEGER, labels: STRING, pids: STRING, processes: INTEGER },
+  },
+  {
+    measurement: MEASUREMENTS.jobLabel,
+    tags: ['job', 'label'],
+    fields: { last_us: INTEGER },
   },
   {
     measurement: MEASUREMENTS.jobCarbon,
@@ -210,8 +216,22 @@ export function resultToPoints(r: AttributionResult): IPoint[] {
     });
     const p = pids.get(j.jobId) ?? [];
     push(MEASUREMENTS.jobMeta, { host: r.host, job: j.jobId }, { end_us: r.endUs, labels: canonicalJson(j.labels), pids: p.join(','), processes: p.length });
+    points.push(...labelPoints(j.jobId, j.labels, r.startUs, what));
   }
   return points;
+}
+
+const DAY_US = 86_400_000_000;
+
+/**
+ * One job_label point per (job, label) and UTC day, so a label filter is a
+ * series-index lookup (SHOW TAG VALUES ... WHERE "label" = 'task=sst2') and
+ * each report only overwrites the day's point. last_us says which interval
+ * carried the value last (a later interval wins a key, as in mergeLabels).
+ */
+export function labelPoints(jobId: string, labels: Record<string, string>, startUs: number, what: string): IPoint[] {
+  const day = Math.floor(startUs / DAY_US) * DAY_US;
+  return Object.entries(labels).map(([k, v]) => ({ measurement: MEASUREMENTS.jobLabel, tags: { job: jobId, label: `${k}=${v}` }, fields: finite({ last_us: startUs }, `${what} job_label`), timestamp: day }));
 }
 
 /** Distinct pids with energy per job, ascending: the same list for the same report. */

@@ -176,6 +176,8 @@ export interface JobFilter {
   fromUs?: number;
   toUs?: number;
   limit?: number;
+  /** Only these jobs (a page of jobs by id, one query). */
+  jobIds?: string[];
 }
 
 /** The query layer: the SQLite and InfluxDB stores give the same answers for the same writes. */
@@ -190,6 +192,8 @@ export interface Store {
   hostEnergy(host: string, fromUs?: number, toUs?: number): Promise<{ domain: string; device: string; source: string; quality: string; joules: number }[]>;
   /** A job's carbon over all its intervals and hosts; undefined when none was computed. */
   jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined>;
+  /** Carbon of a page of jobs in one query; jobs without a figure are absent. */
+  jobCarbonMany(jobIds: string[]): Promise<Map<string, JobCarbonTotals>>;
   /** Provisional host-interval results that ended at or after sinceUs (restatement input), by host and start. */
   provisionalCarbon(sinceUs: number): Promise<CarbonResult[]>;
 }

@@ -8,7 +8,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
-import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { byDomainDevice, checkRange, combineCarbon, LONGEST_INTERVAL_US, parseCarbonResults, toSeries, type CarbonSums } from './query.ts';
 import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
 
 /** Ordered migrations; user_version holds how many have run. Never edit a shipped one. */
@@ -97,6 +97,64 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (host, start_us));
   CREATE INDEX host_carbon_provisional ON host_carbon (provisional, end_us);
   `,
+  // 4: reads that scale. Job totals kept per job as intervals are written
+  // (triggers, so a replayed interval, which updates its row with the same
+  // values, changes nothing), the hosts of each job, and each job's labels one
+  // row per key (a filter is an index lookup; per key the value of the latest
+  // interval wins, as mergeLabels does). Everything backfilled from the rows.
+  `
+  CREATE TABLE job_summary (
+    job_id TEXT PRIMARY KEY, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+    software_j REAL NOT NULL, wall_j REAL NOT NULL, dynamic_j REAL NOT NULL, idle_j REAL NOT NULL,
+    cpu_j REAL NOT NULL, dram_j REAL NOT NULL, gpu_j REAL NOT NULL, other_j REAL NOT NULL,
+    estimated_n INTEGER NOT NULL, cpu_seconds REAL NOT NULL, tokens REAL NOT NULL, examples REAL NOT NULL, steps REAL NOT NULL,
+    intervals INTEGER NOT NULL);
+  CREATE INDEX job_summary_start ON job_summary (start_us DESC, job_id);
+  CREATE INDEX job_summary_end ON job_summary (end_us);
+  CREATE TABLE job_host (job_id TEXT NOT NULL, host TEXT NOT NULL, PRIMARY KEY (job_id, host)) WITHOUT ROWID;
+  CREATE TABLE job_label (job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, last_us INTEGER NOT NULL, PRIMARY KEY (job_id, key)) WITHOUT ROWID;
+  CREATE INDEX job_label_value ON job_label (key, value, job_id);
+  INSERT INTO job_summary
+    SELECT job_id, min(start_us), max(end_us), sum(software_j), sum(wall_j), sum(dynamic_j), sum(idle_j), sum(cpu_j), sum(dram_j), sum(gpu_j), sum(other_j),
+      sum(estimated), sum(cpu_seconds), sum(tokens), sum(examples), sum(steps), count(*)
+    FROM job_interval GROUP BY job_id;
+  INSERT INTO job_host SELECT DISTINCT job_id, host FROM job_interval;
+  INSERT INTO job_label SELECT m.job_id, l.key, l.value, m.start_us FROM job_meta m, json_each(m.labels) l WHERE json_valid(m.labels) AND l.type = 'text' AND true
+    ON CONFLICT (job_id, key) DO UPDATE SET
+      value = CASE WHEN excluded.last_us > last_us OR (excluded.last_us = last_us AND excluded.value > value) THEN excluded.value ELSE value END,
+      last_us = max(last_us, excluded.last_us);
+  CREATE TRIGGER job_interval_added AFTER INSERT ON job_interval BEGIN
+    INSERT INTO job_summary VALUES (new.job_id, new.start_us, new.end_us, new.software_j, new.wall_j, new.dynamic_j, new.idle_j,
+      new.cpu_j, new.dram_j, new.gpu_j, new.other_j, new.estimated, new.cpu_seconds, new.tokens, new.examples, new.steps, 1)
+    ON CONFLICT (job_id) DO UPDATE SET start_us = min(start_us, excluded.start_us), end_us = max(end_us, excluded.end_us),
+      software_j = software_j + excluded.software_j, wall_j = wall_j + excluded.wall_j, dynamic_j = dynamic_j + excluded.dynamic_j, idle_j = idle_j + excluded.idle_j,
+      cpu_j = cpu_j + excluded.cpu_j, dram_j = dram_j + excluded.dram_j, gpu_j = gpu_j + excluded.gpu_j, other_j = other_j + excluded.other_j,
+      estimated_n = estimated_n + excluded.estimated_n, cpu_seconds = cpu_seconds + excluded.cpu_seconds, tokens = tokens + excluded.tokens,
+      examples = examples + excluded.examples, steps = steps + excluded.steps, intervals = intervals + 1;
+    INSERT OR IGNORE INTO job_host VALUES (new.job_id, new.host);
+  END;
+  CREATE TRIGGER job_interval_restated AFTER UPDATE ON job_interval
+    WHEN new.software_j IS NOT old.software_j OR new.wall_j IS NOT old.wall_j OR new.dynamic_j IS NOT old.dynamic_j OR new.idle_j IS NOT old.idle_j
+      OR new.cpu_j IS NOT old.cpu_j OR new.dram_j IS NOT old.dram_j OR new.gpu_j IS NOT old.gpu_j OR new.other_j IS NOT old.other_j
+      OR new.estimated IS NOT old.estimated OR new.cpu_seconds IS NOT old.cpu_seconds OR new.tokens IS NOT old.tokens
+      OR new.examples IS NOT old.examples OR new.steps IS NOT old.steps OR new.end_us IS NOT old.end_us
+  BEGIN
+    UPDATE job_summary SET end_us = max(end_us, new.end_us),
+      software_j = software_j + new.software_j - old.software_j, wall_j = wall_j + new.wall_j - old.wall_j,
+      dynamic_j = dynamic_j + new.dynamic_j - old.dynamic_j, idle_j = idle_j + new.idle_j - old.idle_j,
+      cpu_j = cpu_j + new.cpu_j - old.cpu_j, dram_j = dram_j + new.dram_j - old.dram_j, gpu_j = gpu_j + new.gpu_j - old.gpu_j, other_j = other_j + new.other_j - old.other_j,
+      estimated_n = estimated_n + new.estimated - old.estimated, cpu_seconds = cpu_seconds + new.cpu_seconds - old.cpu_seconds,
+      tokens = tokens + new.tokens - old.tokens, examples = examples + new.examples - old.examples, steps = steps + new.steps - old.steps
+    WHERE job_id = new.job_id;
+  END;
+  CREATE TRIGGER job_meta_labels AFTER INSERT ON job_meta WHEN json_valid(new.labels) BEGIN
+    INSERT INTO job_label SELECT new.job_id, l.key, l.value, new.start_us FROM json_each(new.labels) l WHERE l.type = 'text'
+    ON CONFLICT (job_id, key) DO UPDATE SET
+      value = CASE WHEN excluded.last_us > last_us OR (excluded.last_us = last_us AND excluded.value > value) THEN excluded.value ELSE value END,
+      last_us = max(last_us, excluded.last_us);
+  END;
+  CREATE INDEX job_interval_start ON job_interval (start_us);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -126,7 +184,11 @@ export class SqliteStore implements Sink, Store {
       jobEnergy: p('INSERT OR REPLACE INTO job_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      // An upsert, not OR REPLACE: the summary triggers see a replayed interval as an update (old and new values).
+      jobInterval: p(`INSERT INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host, job_id, start_us) DO UPDATE SET
+        end_us = excluded.end_us, software_j = excluded.software_j, wall_j = excluded.wall_j, dynamic_j = excluded.dynamic_j, idle_j = excluded.idle_j,
+        cpu_j = excluded.cpu_j, dram_j = excluded.dram_j, gpu_j = excluded.gpu_j, other_j = excluded.other_j, estimated = excluded.estimated,
+        cpu_seconds = excluded.cpu_seconds, tokens = excluded.tokens, examples = excluded.examples, steps = excluded.steps`),
       jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
       carbon: p(`INSERT OR REPLACE INTO job_carbon (host, start_us, end_us, job_id, zone, joules, pue, gco2e, gco2e_software, gco2e_wall, energy_basis, basis,
         share_measured, share_estimated, share_forecast, share_interpolated, share_static, provisional, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -259,85 +321,100 @@ export class SqliteStore implements Sink, Store {
   }
 
   async jobTotals(jobId: string): Promise<JobTotals | undefined> {
-    return (await this.queryJobs('WHERE job_id = ?', [jobId], {}))[0];
+    return (await this.listJobs({ jobIds: [jobId] }))[0];
   }
 
+  /**
+   * Without a time window: a page of job_summary rows (index on start), the
+   * label filter an index lookup in job_label. With one: the jobs whose span
+   * overlaps it (index on end), their totals over the window's intervals only.
+   */
   async listJobs(filter: JobFilter): Promise<JobTotals[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (filter.fromUs !== undefined) {
-      where.push('end_us > ?');
-      args.push(filter.fromUs);
+    for (const [k, v] of Object.entries(filter.labels ?? {})) {
+      where.push('s.job_id IN (SELECT job_id FROM job_label WHERE key = ? AND value = ?)');
+      args.push(k, v);
     }
-    if (filter.toUs !== undefined) {
-      where.push('start_us < ?');
-      args.push(filter.toUs);
+    if (filter.jobIds) {
+      where.push('s.job_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.jobIds));
     }
-    return this.queryJobs(where.length ? 'WHERE ' + where.join(' AND ') : '', args, filter);
-  }
-
-  /** Per-(job, host) sums, then the shared combineJobs: the same steps as the InfluxDB store. */
-  private async queryJobs(where: string, args: (string | number)[], filter: JobFilter): Promise<JobTotals[]> {
+    const windowed = filter.fromUs !== undefined || filter.toUs !== undefined;
+    if (windowed) {
+      where.push('s.end_us > ? AND s.start_us < ?');
+      args.push(filter.fromUs ?? 0, filter.toUs ?? Number.MAX_SAFE_INTEGER);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    if (!windowed) {
+      const rows = this.db.prepare(`SELECT s.* FROM job_summary s ${w} ORDER BY s.start_us DESC, s.job_id LIMIT ?`).all(...args, filter.limit ?? 1000) as Record<string, number | string>[];
+      return this.withHostsAndLabels(rows.map(summaryRow));
+    }
+    // Intervals are at most maxIntervalS long (validate.ts): one that overlaps [from, to) starts after from − that.
+    const fromUs = filter.fromUs ?? 0;
     const rows = this.db
       .prepare(
-        `SELECT job_id, host, min(start_us) AS start_us, max(end_us) AS end_us,
+        `SELECT job_id, min(start_us) AS start_us, max(end_us) AS end_us,
           sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
           sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
-          max(estimated) AS estimated, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
-        FROM job_interval ${where} GROUP BY job_id, host`,
+          sum(estimated) AS estimated_n, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
+        FROM job_interval WHERE job_id IN (SELECT s.job_id FROM job_summary s ${w}) AND start_us >= ? AND start_us < ? AND end_us > ? GROUP BY job_id`,
       )
-      .all(...args) as Record<string, number | string>[];
-    const perHost: JobHostRow[] = rows.map((r) => ({
-      jobId: r.job_id as string,
-      host: r.host as string,
-      startUs: r.start_us as number,
-      endUs: r.end_us as number,
-      softwareJoules: r.software_j as number,
-      wallJoules: r.wall_j as number,
-      dynamicJoules: r.dynamic_j as number,
-      idleJoules: r.idle_j as number,
-      cpu: r.cpu_j as number,
-      dram: r.dram_j as number,
-      gpu: r.gpu_j as number,
-      other: r.other_j as number,
-      estimated: Boolean(r.estimated),
-      cpuSeconds: r.cpu_seconds as number,
-      tokens: r.tokens as number,
-      examples: r.examples as number,
-      steps: r.steps as number,
-    }));
-    const labelStmt = this.db.prepare('SELECT job_id, labels, max(start_us) AS last_start_us FROM job_meta WHERE job_id = ? GROUP BY labels');
-    const labelSets: LabelSet[] = [];
-    for (const jobId of new Set(perHost.map((r) => r.jobId))) {
-      for (const l of labelStmt.all(jobId) as { job_id: string; labels: string; last_start_us: number }[]) {
-        labelSets.push({ jobId: l.job_id, labels: l.labels, lastStartUs: l.last_start_us });
-      }
-    }
-    return combineJobs(perHost, labelSets, filter);
+      .all(...args, fromUs - LONGEST_INTERVAL_US, filter.toUs ?? Number.MAX_SAFE_INTEGER, fromUs) as Record<string, number | string>[];
+    const jobs = rows.map(summaryRow).sort((a, b) => b.startUs - a.startUs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+    return this.withHostsAndLabels(jobs.slice(0, filter.limit ?? 1000));
   }
 
-  /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
+  /** Hosts and labels for a page of jobs: one query each. */
+  private withHostsAndLabels(jobs: JobTotals[]): JobTotals[] {
+    if (jobs.length === 0) return jobs;
+    const ids = JSON.stringify(jobs.map((j) => j.jobId));
+    const byId = new Map(jobs.map((j) => [j.jobId, j]));
+    for (const r of this.db.prepare('SELECT job_id, host FROM job_host WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, host').all(ids) as { job_id: string; host: string }[]) {
+      byId.get(r.job_id)?.hosts.push(r.host);
+    }
+    for (const r of this.db.prepare('SELECT job_id, key, value FROM job_label WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, key').all(ids) as { job_id: string; key: string; value: string }[]) {
+      const j = byId.get(r.job_id);
+      if (j) j.labels[r.key] = r.value;
+    }
+    return jobs;
+  }
+
   async jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
-    const r = this.db
+    return (await this.jobCarbonMany([jobId])).get(jobId);
+  }
+
+  /** Sums and distinct values per job in one query, then the shared combineCarbon: the same steps as the InfluxDB store. */
+  async jobCarbonMany(jobIds: string[]): Promise<Map<string, JobCarbonTotals>> {
+    const out = new Map<string, JobCarbonTotals>();
+    if (jobIds.length === 0) return out;
+    const rows = this.db
       .prepare(
-        `SELECT count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
+        `SELECT job_id, count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
           sum(provisional) AS provisional, sum(joules * share_measured) AS q_measured, sum(joules * share_estimated) AS q_estimated,
-          sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static
-        FROM job_carbon WHERE job_id = ?`,
+          sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static,
+          json_group_array(DISTINCT zone) AS zones, json_group_array(DISTINCT basis) AS bases, json_group_array(DISTINCT energy_basis) AS energy_bases,
+          json_group_array(DISTINCT sources) AS sources
+        FROM job_carbon WHERE job_id IN (SELECT value FROM json_each(?)) GROUP BY job_id`,
       )
-      .get(jobId) as Record<string, number | null>;
-    const n = (k: string) => r[k] ?? 0;
-    const sums: CarbonSums = {
-      rows: n('n'),
-      joules: n('joules'),
-      gco2e: n('gco2e'),
-      gco2eSoftware: n('gco2e_software'),
-      gco2eWall: n('gco2e_wall'),
-      provisionalRows: n('provisional'),
-      byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
-    };
-    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE job_id = ?`).all(jobId) as { v: string }[]).map((x) => x.v);
-    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources') });
+      .all(JSON.stringify(jobIds)) as Record<string, number | string | null>[];
+    for (const r of rows) {
+      const n = (k: string) => Number(r[k] ?? 0);
+      const list = (k: string) => JSON.parse(String(r[k] ?? '[]')) as string[];
+      const sums: CarbonSums = {
+        rows: n('n'),
+        joules: n('joules'),
+        gco2e: n('gco2e'),
+        gco2eSoftware: n('gco2e_software'),
+        gco2eWall: n('gco2e_wall'),
+        provisionalRows: n('provisional'),
+        byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
+      };
+      const jobId = String(r.job_id);
+      const t = combineCarbon(jobId, sums, { zones: list('zones'), bases: list('bases'), energyBases: list('energy_bases'), sources: list('sources') });
+      if (t) out.set(jobId, t);
+    }
+    return out;
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
@@ -387,4 +464,25 @@ function migrate(db: DatabaseSync): void {
       throw err;
     }
   }
+}
+
+/** A job_summary row, or window sums in its shape -> totals (hosts and labels filled in after). */
+function summaryRow(r: Record<string, number | string>): JobTotals {
+  return {
+    jobId: r.job_id as string,
+    labels: {},
+    hosts: [],
+    startUs: r.start_us as number,
+    endUs: r.end_us as number,
+    softwareJoules: r.software_j as number,
+    wallJoules: r.wall_j as number,
+    dynamicJoules: r.dynamic_j as number,
+    idleJoules: r.idle_j as number,
+    byComponent: { cpu: r.cpu_j as number, dram: r.dram_j as number, gpu: r.gpu_j as number, other: r.other_j as number },
+    estimated: Number(r.estimated_n) > 0,
+    cpuSeconds: r.cpu_seconds as number,
+    tokens: r.tokens as number,
+    examples: r.examples as number,
+    steps: r.steps as number,
+  };
 }
