@@ -12,6 +12,7 @@ import { peerCertificateIdentity, startIngestServer, type IngestServer } from '.
 import { InfluxStore, type InfluxConfig } from './storage/influx.ts';
 import type { JobTotals, Sink, Store } from './storage/sink.ts';
 import { SqliteStore } from './storage/sqlite.ts';
+import { SqliteThreadStore } from './storage/sqlite-thread.ts';
 import { JobRegistryStore } from './jobs/registry.ts';
 import { BaselineLearner } from './attribution/baseline.ts';
 import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePolicy } from './attribution/attribute.ts';
@@ -88,7 +89,8 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   if (!cfg.tls && !cfg.plaintext) throw new Error('collector: set TLS files (ca, cert, key) or, for loopback and trusted networks only, plaintext');
   // A bad carbon config stops the start, before anything listens.
   const stage = buildCarbonStage(carbonSection(cfg), { log });
-  const store: Sink & Store = cfg.influx ? await InfluxStore.open({ log, ...cfg.influx }) : new SqliteStore(cfg.dbPath);
+  // SQLite in worker threads (sqlite-thread.ts): no read or write runs on the thread that acks and serves HTTP.
+  const store: Sink & Store = cfg.influx ? await InfluxStore.open({ log, ...cfg.influx }) : cfg.dbPath === ':memory:' ? new SqliteStore(cfg.dbPath) : await SqliteThreadStore.open(cfg.dbPath);
   const carbon = new CarbonPipeline({ stage, write: (c) => store.writeCarbon!(c), store, log });
   const creds = cfg.tls
     ? grpc.ServerCredentials.createSsl(fs.readFileSync(cfg.tls.ca), [{ private_key: fs.readFileSync(cfg.tls.key), cert_chain: fs.readFileSync(cfg.tls.cert) }], true)
@@ -160,7 +162,9 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   await api.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;
-  const alerts = cfg.alerts && cfg.alerts.rules.length > 0 ? new AlertEvaluator({ store, config: cfg.alerts, log }) : undefined;
+  // Alerts read the SQLite file directly (their claim log and carbon reader): their own connection on this thread.
+  const alertStore = cfg.alerts && cfg.alerts.rules.length > 0 && store instanceof SqliteThreadStore ? new SqliteStore(store.file) : store;
+  const alerts = cfg.alerts && cfg.alerts.rules.length > 0 ? new AlertEvaluator({ store: alertStore, config: cfg.alerts, log }) : undefined;
   alerts?.start();
   return {
     ingest,
@@ -178,6 +182,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       await carbon.stop(); // what ingest stored gets its carbon before the store closes
       await telemetry.shutdown();
       registry.close();
+      if (alertStore !== store) await alertStore.close();
       await store.close();
     },
   };
