@@ -14,7 +14,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as grpc from '@grpc/grpc-js';
 import { Domain, IngestService, Quality, Source, type AgentMessage, type CollectorMessage, type Report } from '@wattprint/proto';
 import { startIngestServer } from '@wattprint/collector/ingest/server.ts';
-import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
+import { SqliteThreadStore } from '@wattprint/collector/storage/sqlite-thread.ts';
 
 interface LoadSpec {
   port: number;
@@ -168,7 +168,8 @@ if (!isMainThread) {
     report('bare-grpc-decode', streams, await load({ ...spec, port: barePort }));
     bare.forceShutdown();
 
-    const store = new SqliteStore(path.join(dir, `bench-${streams}.db`));
+    // As the collector runs it: SQLite in its writer and reader threads.
+    const store = await SqliteThreadStore.open(path.join(dir, `bench-${streams}.db`));
     const full = await startIngestServer('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), { sink: store, log: () => {} });
     const r = await load({ ...spec, port: full.port });
     const c = full.counters;
