@@ -98,6 +98,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   // The store, with each Hello's inventory noted for the carbon stage on the way.
   const ingestSink: Sink = {
     name: store.name,
+    concurrentWrites: store.concurrentWrites,
     write: (results) => store.write(results),
     upsertHost: (h) => {
       carbon.noteHost(h);

@@ -61,6 +61,8 @@ const NO_BENCHING = { getDelay: () => 0, next: () => NO_BENCHING, reset: () => N
 
 export class InfluxStore implements Sink, Store {
   readonly name = 'influxdb';
+  /** The batcher merges concurrent writes into full requests: ingest need not wait for one before the next. */
+  readonly concurrentWrites = 8;
   readonly client: InfluxDB;
   readonly database: string;
   /** Raw retention policy, or undefined for the server's default (2.x/3.x DBRP mapping). */

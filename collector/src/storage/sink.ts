@@ -110,6 +110,8 @@ export interface JobCarbonTotals {
 
 export interface Sink {
   readonly name: string;
+  /** Group writes ingest may have in flight at once (default 1); a sink that batches or queues takes several. */
+  readonly concurrentWrites?: number;
   /** Resolves only once every result is durably stored. */
   write(results: AttributionResult[]): Promise<void>;
   upsertHost(h: HostRecord): Promise<void>;

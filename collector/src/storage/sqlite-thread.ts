@@ -61,6 +61,8 @@ class Thread {
 
 export class SqliteThreadStore implements Sink, Store {
   readonly name = 'sqlite';
+  /** The writer thread commits one group while the main thread attributes and posts the next. */
+  readonly concurrentWrites = 2;
   readonly file: string;
   private readonly writer: Thread;
   private readonly reader: Thread;

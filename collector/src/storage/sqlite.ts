@@ -182,7 +182,6 @@ export class SqliteStore implements Sink, Store {
       report: p('INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)'),
       hostEnergy: p('INSERT OR REPLACE INTO host_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       jobEnergy: p('INSERT OR REPLACE INTO job_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       // An upsert, not OR REPLACE: the summary triggers see a replayed interval as an update (old and new values).
       jobInterval: p(`INSERT INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host, job_id, start_us) DO UPDATE SET
@@ -210,7 +209,7 @@ export class SqliteStore implements Sink, Store {
         s.report!.run(r.host, r.startUs, r.endUs, r.seq, r.hostSoftwareJoules, r.hostWallJoules ?? null);
         for (const m of r.measured) s.hostEnergy!.run(...base, m.domain, m.device, m.source, m.quality, m.joules, m.flags.join(','));
         for (const j of r.jobShares) s.jobEnergy!.run(...base, j.jobId, j.domain, j.device, j.component, j.modality, j.joules, j.method, j.flags.join(','));
-        for (const p of r.processShares) s.processEnergy!.run(...base, p.pid, p.startTimeUs, p.jobId, p.domain, p.device, p.modality, p.joules, p.method);
+        // No process_energy rows: no read used them and they cost ~80 % of a write (docs/BENCHMARKS.md); job_meta keeps the pids.
         for (const u of r.unattributed) s.unattributed!.run(...base, u.domain, u.device, u.reason, u.modality, u.joules);
         const pids = jobPids(r);
         for (const j of r.jobs) {
