@@ -189,7 +189,13 @@ if (!isMainThread) {
         try {
           const m = await waitForLine(collector, /^\{"event":"listening".*\}$/, 60_000);
           const port = (JSON.parse(m[0]) as { grpcPort: number }).grpcPort;
-          report('wattprint-ingest-influxdb', streams, await load({ ...spec, port }), { rawReportsPerSec: Math.round(reports.length / rawS) });
+          const r = await load({ ...spec, port });
+          report('wattprint-ingest-influxdb', streams, r, { rawReportsPerSec: Math.round(reports.length / rawS) });
+          // One figure for the goals (which compare with < only): raw ÷ collector, and µs per report.
+          const rate = r.acked / r.seconds;
+          const rawRate = reports.length / rawS;
+          const sorted = r.latenciesMs.sort((a, b) => a - b);
+          console.log(JSON.stringify({ name: `ingest_influx_${streams}`, reportsPerSec: Math.round(rate), baselineName: 'influxd accepting the same points raw', baselineReportsPerSec: Math.round(rawRate), ratio: Number((rate / rawRate).toFixed(3)), rawPerCollector: Number((rawRate / Math.max(rate, 1e-9)).toFixed(2)), usPerReport: Math.round(1e6 / Math.max(rate, 1e-9)), p99Ms: Number(percentile(sorted, 99).toFixed(1)), loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) }));
         } finally {
           await collector.stop();
         }
@@ -224,6 +230,7 @@ if (!isMainThread) {
     const full = await startIngestServer('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), { sink: store, log: () => {} });
     const r = await load({ ...spec, port: full.port });
     const c = full.counters;
+    console.log(JSON.stringify({ name: `ingest_sqlite_${streams}`, reportsPerSec: Math.round(r.acked / r.seconds), usPerReport: Math.round(1e6 / Math.max(r.acked / r.seconds, 1e-9)), p99Ms: Number(percentile([...r.latenciesMs].sort((a, b) => a - b), 99).toFixed(1)), loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) }));
     report('wattprint-ingest-sqlite', streams, r, { rejected: c.reportsRejected, writeFailures: c.writeFailures, sinkWrites: full.writer.writes, resultsPerWrite: Math.round(full.writer.results / Math.max(1, full.writer.writes)) });
     await full.stop();
     await store.close();
