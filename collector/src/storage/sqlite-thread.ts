@@ -91,8 +91,21 @@ export class SqliteThreadStore implements Sink, Store {
   write(results: AttributionResult[]): Promise<void> {
     return this.writer.call('write', results);
   }
+  private hosts: { h: HostRecord; resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  /** Hellos that arrive together are stored in one transaction (see SqliteStore.upsertHosts). */
   upsertHost(h: HostRecord): Promise<void> {
-    return this.writer.call('upsertHost', h);
+    return new Promise((resolve, reject) => {
+      if (this.hosts.push({ h, resolve, reject }) > 1) return;
+      setImmediate(() => {
+        const batch = this.hosts;
+        this.hosts = [];
+        this.writer.call('upsertHosts', batch.map((b) => b.h)).then(
+          () => batch.forEach((b) => b.resolve()),
+          (err: Error) => batch.forEach((b) => b.reject(err)),
+        );
+      });
+    });
   }
   writeCarbon(c: CarbonWrite): Promise<void> {
     return this.writer.call('writeCarbon', c);
@@ -133,7 +146,7 @@ export class SqliteThreadStore implements Sink, Store {
   }
 }
 
-const METHODS = new Set(['write', 'upsertHost', 'writeCarbon', 'writeGridIntensity', 'listHosts', 'jobTotals', 'listJobs', 'hostSeries', 'jobSeries', 'hostEnergy', 'jobCarbon', 'jobCarbonMany', 'provisionalCarbon']);
+const METHODS = new Set(['write', 'upsertHost', 'upsertHosts', 'writeCarbon', 'writeGridIntensity', 'listHosts', 'jobTotals', 'listJobs', 'hostSeries', 'jobSeries', 'hostEnergy', 'jobCarbon', 'jobCarbonMany', 'provisionalCarbon']);
 
 if (!isMainThread && (workerData as { role?: string })?.role && parentPort) {
   const { file } = workerData as { file: string; role: string };
