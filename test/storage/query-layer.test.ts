@@ -115,6 +115,13 @@ describe('query layer: SQLite and InfluxDB agree', () => {
     const one = await both((s) => s.listJobs({ fromUs: b.startUs, toUs: b.endUs }));
     const inIt = results.filter((r) => r.endUs > b.startUs && r.startUs < b.endUs);
     assertClose(one.find((j) => j.jobId === 'ft-mnli')!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, inIt));
+    // One host's jobs with that host's energy only: ft-mnli runs on both hosts.
+    const onB = await both((s) => s.listJobs({ host: 'gpu-b', fromUs: b.startUs, toUs: b.endUs }));
+    assert.deepEqual(onB.map((j) => j.jobId), ['ft-mnli']);
+    assert.deepEqual(onB[0]!.hosts, ['gpu-b']);
+    assertClose(onB[0]!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, inIt.filter((r) => r.host === 'gpu-b')));
+    const allOnA = await both((s) => s.listJobs({ host: 'gpu-a' }));
+    assertClose(allOnA.find((j) => j.jobId === 'ft-mnli')!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, results.filter((r) => r.host === 'gpu-a')));
     // The limit is applied in the store, newest first.
     assert.deepEqual((await both((s) => s.listJobs({ limit: 1 }))).map((j) => j.jobId), [all[0]!.jobId]);
   });

@@ -300,7 +300,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       onRequest: guard('read'),
       schema: {
         summary: 'Jobs with totals, filtered by labels (label.<name>=<value>) and time range',
-        querystring: { type: 'object', properties: { from: timeParam, to: timeParam, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
+        querystring: { type: 'object', properties: { from: timeParam, to: timeParam, host: { type: 'string', minLength: 1, maxLength: 253, description: "only jobs that ran on this host, with that host's energy only" }, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
         response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: reportSchema } } } },
       },
     },
@@ -310,13 +310,14 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const limit = Number(req.query.limit ?? 1000);
       const fromUs = parseTime(req.query.from as string | undefined, 'from');
       const toUs = parseTime(req.query.to as string | undefined, 'to');
+      const host = req.query.host === undefined ? undefined : String(req.query.host);
       // Registry labels override stored ones: the store filters on its labels (an index lookup), jobs whose
       // registry labels touch a wanted key are fetched by id, and the merged labels decide.
       const wantKeys = Object.keys(want);
       const overriding = wantKeys.length > 0 && opts.registry ? opts.registry.all().filter((r) => wantKeys.some((k) => k in r.labels)).map((r) => r.jobId) : [];
       const [stored, extra] = await Promise.all([
-        opts.store.listJobs({ fromUs, toUs, limit: limit + overriding.length, labels: want }),
-        overriding.length ? opts.store.listJobs({ fromUs, toUs, jobIds: overriding, limit: overriding.length }) : Promise.resolve([]),
+        opts.store.listJobs({ fromUs, toUs, host, limit: limit + overriding.length, labels: want }),
+        overriding.length ? opts.store.listJobs({ fromUs, toUs, host, jobIds: overriding, limit: overriding.length }) : Promise.resolve([]),
       ]);
       const seen = new Set<string>();
       const all = [...stored, ...extra]

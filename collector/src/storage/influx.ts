@@ -322,7 +322,7 @@ export class InfluxStore implements Sink, Store {
       candidates = candidates ? candidates.filter((j) => ids.has(j)) : [...ids];
     }
     if (candidates && candidates.length === 0) return [];
-    if (filter.fromUs === undefined && filter.toUs === undefined) {
+    if (filter.fromUs === undefined && filter.toUs === undefined && filter.host === undefined) {
       const starts = await this.statement(`SELECT "end_us" FROM ${this.from(M.jobInterval)}${candidates ? ` WHERE ${jobsIn(candidates)}` : ''} GROUP BY "job" LIMIT 1`);
       const page = starts
         .sort((a, b) => b.time - a.time || (str(a.job) < str(b.job) ? -1 : str(a.job) > str(b.job) ? 1 : 0))
@@ -332,7 +332,9 @@ export class InfluxStore implements Sink, Store {
     }
     // Intervals are at most maxIntervalS long (validate.ts): one that overlaps [from, to) starts after from − that.
     const fromUs = filter.fromUs ?? 0;
-    const window = `time >= ${int(Math.max(0, fromUs - LONGEST_INTERVAL_US))}u AND time < ${int(filter.toUs ?? Number.MAX_SAFE_INTEGER)}u AND "end_us" > ${int(fromUs)}`;
+    const window =
+      `time >= ${int(Math.max(0, fromUs - LONGEST_INTERVAL_US))}u AND time < ${int(filter.toUs ?? Number.MAX_SAFE_INTEGER)}u AND "end_us" > ${int(fromUs)}` +
+      (filter.host !== undefined ? ` AND "host" = ${quoteString(filter.host)}` : '');
     return this.totalsFor(candidates, window, filter);
   }
 

@@ -180,6 +180,8 @@ export interface JobFilter {
   limit?: number;
   /** Only these jobs (a page of jobs by id, one query). */
   jobIds?: string[];
+  /** Only jobs that ran on this host, with only this host's intervals in their totals (the live host view). */
+  host?: string;
 }
 
 /** The query layer: the SQLite and InfluxDB stores give the same answers for the same writes. */

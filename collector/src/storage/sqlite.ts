@@ -351,7 +351,12 @@ export class SqliteStore implements Sink, Store {
       where.push('s.job_id IN (SELECT value FROM json_each(?))');
       args.push(JSON.stringify(filter.jobIds));
     }
-    const windowed = filter.fromUs !== undefined || filter.toUs !== undefined;
+    if (filter.host !== undefined) {
+      where.push('s.job_id IN (SELECT job_id FROM job_host WHERE host = ?)');
+      args.push(filter.host);
+    }
+    // A host filter sums that host's intervals only: the window path, over all time when no window is given.
+    const windowed = filter.fromUs !== undefined || filter.toUs !== undefined || filter.host !== undefined;
     if (windowed) {
       where.push('s.end_us > ? AND s.start_us < ?');
       args.push(filter.fromUs ?? 0, filter.toUs ?? Number.MAX_SAFE_INTEGER);
@@ -369,11 +374,13 @@ export class SqliteStore implements Sink, Store {
           sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
           sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
           sum(estimated) AS estimated_n, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
-        FROM job_interval WHERE job_id IN (SELECT s.job_id FROM job_summary s ${w}) AND start_us >= ? AND start_us < ? AND end_us > ? GROUP BY job_id`,
+        FROM job_interval WHERE job_id IN (SELECT s.job_id FROM job_summary s ${w}) AND start_us >= ? AND start_us < ? AND end_us > ?${filter.host !== undefined ? ' AND host = ?' : ''} GROUP BY job_id`,
       )
-      .all(...args, fromUs - LONGEST_INTERVAL_US, filter.toUs ?? Number.MAX_SAFE_INTEGER, fromUs) as Record<string, number | string>[];
+      .all(...args, fromUs - LONGEST_INTERVAL_US, filter.toUs ?? Number.MAX_SAFE_INTEGER, fromUs, ...(filter.host !== undefined ? [filter.host] : [])) as Record<string, number | string>[];
     const jobs = rows.map(summaryRow).sort((a, b) => b.startUs - a.startUs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
-    return this.withHostsAndLabels(jobs.slice(0, filter.limit ?? 1000));
+    const page = this.withHostsAndLabels(jobs.slice(0, filter.limit ?? 1000));
+    if (filter.host !== undefined) for (const j of page) j.hosts = [filter.host];
+    return page;
   }
 
   /** Hosts and labels for a page of jobs: one query each. */
