@@ -17,14 +17,14 @@ import { REPO } from '../helpers/processes.ts';
 
 // "label" ("key=value") is bounded as job is: at most 64 per job.
 const BOUNDED_TAGS = new Set(['host', 'job', 'domain', 'device', 'source', 'quality', 'component', 'modality', 'reason', 'zone', 'basis', 'label']);
-const DAY_US = 86_400_000_000;
+const HOUR_US = 3_600_000_000;
 
 describe('points (pure)', () => {
   test('timestamps are interval starts; tags are bounded; pid is never a tag', () => {
     for (const r of fixtureResults()) {
       for (const p of resultToPoints(r)) {
-        // job_label: one point per job, label and day, which every report of the day overwrites.
-        assert.equal(p.timestamp, p.measurement === MEASUREMENTS.jobLabel ? Math.floor(r.startUs / DAY_US) * DAY_US : r.startUs);
+        // job_label: one point per job, label and hour, which every report of the hour overwrites.
+        assert.equal(p.timestamp, p.measurement === MEASUREMENTS.jobLabel ? Math.floor(r.startUs / HOUR_US) * HOUR_US : r.startUs);
         if (p.measurement === MEASUREMENTS.jobLabel) assert.equal(p.fields!.last_us, r.startUs);
         for (const [k, v] of Object.entries(p.tags ?? {})) {
           assert.ok(BOUNDED_TAGS.has(k), `${p.measurement} tag ${k}`);

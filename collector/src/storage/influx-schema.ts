@@ -221,17 +221,18 @@ export function resultToPoints(r: AttributionResult): IPoint[] {
   return points;
 }
 
-const DAY_US = 86_400_000_000;
+const HOUR_US = 3_600_000_000;
 
 /**
- * One job_label point per (job, label) and UTC day, so a label filter is a
+ * One job_label point per (job, label) and UTC hour, so a label filter is a
  * series-index lookup (SHOW TAG VALUES ... WHERE "label" = 'task=sst2') and
- * each report only overwrites the day's point. last_us says which interval
+ * each report only overwrites the hour's point. An hour, not a day: the
+ * point must stay inside the shortest raw retention InfluxDB allows (1 h). last_us says which interval
  * carried the value last (a later interval wins a key, as in mergeLabels).
  */
 export function labelPoints(jobId: string, labels: Record<string, string>, startUs: number, what: string): IPoint[] {
-  const day = Math.floor(startUs / DAY_US) * DAY_US;
-  return Object.entries(labels).map(([k, v]) => ({ measurement: MEASUREMENTS.jobLabel, tags: { job: jobId, label: `${k}=${v}` }, fields: finite({ last_us: startUs }, `${what} job_label`), timestamp: day }));
+  const hour = Math.floor(startUs / HOUR_US) * HOUR_US;
+  return Object.entries(labels).map(([k, v]) => ({ measurement: MEASUREMENTS.jobLabel, tags: { job: jobId, label: `${k}=${v}` }, fields: finite({ last_us: startUs }, `${what} job_label`), timestamp: hour }));
 }
 
 /** Distinct pids with energy per job, ascending: the same list for the same report. */
