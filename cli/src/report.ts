@@ -62,9 +62,12 @@ function localSource(file: string): Source {
     async jobs(q, progress) {
       const rows = await store.listJobs({ labels: q.labels, fromUs: us(q.from), toUs: us(q.to), limit: 100_000 });
       progress(rows.length);
-      const out: JobReport[] = [];
-      for (const t of rows) out.push(await report(t));
-      return out;
+      // Carbon for every listed job in one query, not one per job.
+      const carbon = await store.jobCarbonMany(rows.map((t) => t.jobId));
+      return rows.map((t) => {
+        const c = carbon.get(t.jobId);
+        return jobReport(t, c ? carbonSummary(c) : undefined);
+      });
     },
     hosts: async () => hostFacts(await store.listHosts()),
     close: () => store.close(),

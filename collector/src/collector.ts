@@ -17,6 +17,7 @@ import { SqliteStore } from './storage/sqlite.ts';
 import { JobRegistryStore, type JobRegistry } from './jobs/registry.ts';
 import { InfluxJobRegistry } from './jobs/influx-registry.ts';
 import { DEFAULT_RETENTION } from './storage/influx-schema.ts';
+import { SqliteThreadStore } from './storage/sqlite-thread.ts';
 import { BaselineLearner } from './attribution/baseline.ts';
 import { DEFAULT_POLICY, type AttributionContext, type HostBaseline, type IdlePolicy } from './attribution/attribute.ts';
 import { redactingLog, type Report } from '@wattprint/proto';
@@ -126,7 +127,8 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
     const rp = cfg.influx.manageSchema === false ? influx.rp : (cfg.influx.retention ?? DEFAULT_RETENTION).hourly.name;
     registry = sharedRegistry = new InfluxJobRegistry(influx, { retentionPolicy: rp });
   } else {
-    store = new SqliteStore(cfg.dbPath);
+    // SQLite in worker threads (sqlite-thread.ts): no read or write runs on the thread that acks and serves HTTP.
+    store = cfg.dbPath === ':memory:' ? new SqliteStore(cfg.dbPath) : await SqliteThreadStore.open(cfg.dbPath);
     registry = new JobRegistryStore(cfg.registryPath ?? cfg.dbPath);
   }
   const energyMetrics = new EnergyMetrics({ jobRetentionS: cfg.metricsJobRetentionS });
@@ -137,6 +139,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   // The store, with each Hello's inventory noted for the carbon stage on the way.
   const ingestSink: Sink = {
     name: store.name,
+    concurrentWrites: store.concurrentWrites,
     write: (results) => store.write(results),
     // One agent per host is checked against the store, so every collector agrees.
     otherInstanceOverlapping: store.otherInstanceOverlapping?.bind(store),
@@ -219,7 +222,9 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
   }
   const addr = api.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : cfg.httpPort;
-  const alerts = cfg.alerts && cfg.alerts.rules.length > 0 ? new AlertEvaluator({ store, config: cfg.alerts, log }) : undefined;
+  // Alerts read the SQLite file directly (their claim log and carbon reader): their own connection on this thread.
+  const alertStore = cfg.alerts && cfg.alerts.rules.length > 0 && store instanceof SqliteThreadStore ? new SqliteStore(store.file) : store;
+  const alerts = cfg.alerts && cfg.alerts.rules.length > 0 ? new AlertEvaluator({ store: alertStore, config: cfg.alerts, log }) : undefined;
   alerts?.start();
   return {
     ingest,
@@ -238,6 +243,7 @@ export async function startCollector(cfg: CollectorConfig, log: (m: string) => v
       await carbon.stop(); // what ingest stored gets its carbon before the store closes
       await telemetry.shutdown();
       registry.close();
+      if (alertStore !== store) await alertStore.close();
       await store.close();
     },
   };

@@ -3,15 +3,13 @@
 // protocol over node:http with no client library, same batch size, one request
 // in flight, in the same run. Prints JSON lines; the last one has the ratio.
 //   node_modules/.bin/node --disable-warning=ExperimentalWarning test/bench/influx.bench.ts [--hosts=20] [--intervals=300] [--batch=5000]
-import http from 'node:http';
-import type { IPoint } from 'influx';
-import { FieldType } from 'influx';
 import { attribute } from '@wattprint/collector/attribution/attribute.ts';
 import type { AttributionResult } from '@wattprint/collector/attribution/types.ts';
 import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
-import { SCHEMAS, resultToPoints } from '@wattprint/collector/storage/influx-schema.ts';
+import { resultToPoints } from '@wattprint/collector/storage/influx-schema.ts';
 import { request, startInfluxd } from '../helpers/influxd.ts';
 import { fixtureReports, STEP, T0 } from '../storage/fixtures.ts';
+import { line, post } from './lib/line-protocol.ts';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const HOSTS = arg('hosts', 20);
@@ -29,32 +27,6 @@ function results(): AttributionResult[] {
     }
   }
   return out;
-}
-
-// ---- raw line protocol, written here from the documented format ----------
-const INTEGER_FIELDS = new Set(SCHEMAS.flatMap((s) => Object.entries(s.fields).filter(([, t]) => t === FieldType.INTEGER).map(([f]) => `${s.measurement}.${f}`)));
-const escKey = (s: string) => s.replace(/[ ,=]/g, (c) => `\\${c}`);
-const escStr = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-
-function line(p: IPoint): string {
-  let s = p.measurement!.replace(/[ ,]/g, (c) => `\\${c}`);
-  for (const k of Object.keys(p.tags ?? {}).sort()) s += `,${escKey(k)}=${escKey(p.tags![k]!)}`;
-  const fields = Object.entries(p.fields ?? {}).map(([k, v]) => {
-    const value = typeof v === 'string' ? escStr(v) : typeof v === 'boolean' ? String(v) : INTEGER_FIELDS.has(`${p.measurement}.${k}`) ? `${Math.floor(v as number)}i` : String(v);
-    return `${escKey(k)}=${value}`;
-  });
-  return `${s} ${fields.join(',')} ${p.timestamp}`;
-}
-
-function post(port: number, path: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function count(port: number, db: string): Promise<number> {

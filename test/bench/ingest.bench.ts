@@ -5,7 +5,11 @@
 // same run. The agents run in a worker thread so they do not share the
 // collector's event loop. Prints one JSON line per run.
 //
-//   node --disable-warning=ExperimentalWarning test/bench/ingest.bench.ts [--seconds 6] [--streams 100,1000]
+// With --store influx, the cluster path: the collector as its own process
+// storing in a real influxd (`wattprint collector --influx`), against
+// influxd accepting the same points written raw (line protocol, 5,000 per
+// request, two in flight) in the same run.
+//   node --disable-warning=ExperimentalWarning test/bench/ingest.bench.ts [--seconds 6] [--streams 100,1000] [--store sqlite|influx]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +18,12 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as grpc from '@grpc/grpc-js';
 import { Domain, IngestService, Quality, Source, type AgentMessage, type CollectorMessage, type Report } from '@wattprint/proto';
 import { startIngestServer } from '@wattprint/collector/ingest/server.ts';
-import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
+import { SqliteThreadStore } from '@wattprint/collector/storage/sqlite-thread.ts';
+import { attribute } from '@wattprint/collector/attribution/attribute.ts';
+import { resultToPoints } from '@wattprint/collector/storage/influx-schema.ts';
+import { startInfluxd } from '../helpers/influxd.ts';
+import { nodeProcess, REPO, waitForLine, wattprint } from '../helpers/processes.ts';
+import { line, post } from './lib/line-protocol.ts';
 
 interface LoadSpec {
   port: number;
@@ -118,7 +127,8 @@ if (!isMainThread) {
   const result = await runLoad(workerData as LoadSpec);
   parentPort!.postMessage(result);
 } else {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, streams: { type: 'string' }, processes: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, streams: { type: 'string' }, processes: { type: 'string' }, store: { type: 'string' } } });
+  const onInflux = values.store === 'influx';
   const seconds = Number(values.seconds ?? 6);
   const streamCounts = (values.streams ?? '100,1000').split(',').map(Number);
   const processes = Number(values.processes ?? 40);
@@ -150,6 +160,54 @@ if (!isMainThread) {
     );
   };
 
+  if (onInflux) {
+    const influxd = await startInfluxd();
+    try {
+      for (const streams of streamCounts) {
+        const spec = { streams, warmupS: streams >= 1000 ? 4 : 2, seconds, window: 4, processes, port: 0 };
+        // Raw: the points the collector writes for the same reports, as line protocol, two requests in flight.
+        const reports = Array.from({ length: 4000 }, (_, i) => makeReport(`bench-${i % streams}`, Math.floor(i / streams) + 1, processes));
+        const points = reports.flatMap((r) => resultToPoints(attribute(r)));
+        const lines = points.map(line);
+        const db = `wp_raw_${streams}`;
+        await post(influxd.port, `/query?q=${encodeURIComponent(`CREATE DATABASE ${db}`)}`, '');
+        const t = performance.now();
+        let next = 0;
+        const writer = async () => {
+          for (let i = next; i < lines.length; i = next) {
+            next += 5000;
+            const status = await post(influxd.port, `/write?db=${db}&precision=u`, lines.slice(i, i + 5000).join('\n'));
+            if (status !== 204) throw new Error(`raw write answered ${status}`);
+          }
+        };
+        await Promise.all([writer(), writer()]);
+        const rawS = (performance.now() - t) / 1000;
+        const pointsPerReport = points.length / reports.length;
+        console.log(JSON.stringify({ bench: 'ingest', server: 'influxd-raw-line-protocol', streams, processesPerReport: processes, points: points.length, pointsPerReport, seconds: Number(rawS.toFixed(2)), pointsPerSec: Math.round(points.length / rawS), reportsPerSec: Math.round(reports.length / rawS) }));
+
+        // The collector as operators run it: the wattprint command with --influx.
+        const collector = wattprint(['collector', '--plaintext', '--grpc', '127.0.0.1:0', '--http-port', '0', '--influx', `${influxd.url}/wp_ingest_${streams}`], { WATTPRINT_STATE_DIR: dir });
+        try {
+          const m = await waitForLine(collector, /^\{"event":"listening".*\}$/, 60_000);
+          const port = (JSON.parse(m[0]) as { grpcPort: number }).grpcPort;
+          const r = await load({ ...spec, port });
+          report('wattprint-ingest-influxdb', streams, r, { rawReportsPerSec: Math.round(reports.length / rawS) });
+          // One figure for the goals (which compare with < only): raw ÷ collector, and µs per report.
+          const rate = r.acked / r.seconds;
+          const rawRate = reports.length / rawS;
+          const sorted = r.latenciesMs.sort((a, b) => a - b);
+          console.log(JSON.stringify({ name: `ingest_influx_${streams}`, reportsPerSec: Math.round(rate), baselineName: 'influxd accepting the same points raw', baselineReportsPerSec: Math.round(rawRate), ratio: Number((rate / rawRate).toFixed(3)), rawPerCollector: Number((rawRate / Math.max(rate, 1e-9)).toFixed(2)), usPerReport: Math.round(1e6 / Math.max(rate, 1e-9)), p99Ms: Number(percentile(sorted, 99).toFixed(1)), loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) }));
+        } finally {
+          await collector.stop();
+        }
+      }
+    } finally {
+      await influxd.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+
   for (const streams of streamCounts) {
     const spec = { streams, warmupS: streams >= 1000 ? 4 : 2, seconds, window: 4, processes, port: 0 };
 
@@ -168,10 +226,12 @@ if (!isMainThread) {
     report('bare-grpc-decode', streams, await load({ ...spec, port: barePort }));
     bare.forceShutdown();
 
-    const store = new SqliteStore(path.join(dir, `bench-${streams}.db`));
+    // As the collector runs it: SQLite in its writer and reader threads.
+    const store = await SqliteThreadStore.open(path.join(dir, `bench-${streams}.db`));
     const full = await startIngestServer('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), { sink: store, log: () => {} });
     const r = await load({ ...spec, port: full.port });
     const c = full.counters;
+    console.log(JSON.stringify({ name: `ingest_sqlite_${streams}`, reportsPerSec: Math.round(r.acked / r.seconds), usPerReport: Math.round(1e6 / Math.max(r.acked / r.seconds, 1e-9)), p99Ms: Number(percentile([...r.latenciesMs].sort((a, b) => a - b), 99).toFixed(1)), loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) }));
     report('wattprint-ingest-sqlite', streams, r, { rejected: c.reportsRejected, writeFailures: c.writeFailures, sinkWrites: full.writer.writes, resultsPerWrite: Math.round(full.writer.results / Math.max(1, full.writer.writes)) });
     await full.stop();
     await store.close();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildApi } from '@wattprint/collector/api/http.ts';
 import { SqliteStore } from '@wattprint/collector/storage/sqlite.ts';
+import { SqliteThreadStore } from '@wattprint/collector/storage/sqlite-thread.ts';
 import { ARGS, CHROMIUM } from '../../collector/test/web/browser.ts';
 import { seedManyJobs } from '../../collector/test/web/seed.ts';
 
@@ -19,12 +20,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-web-bench-'));
-const store = new SqliteStore(path.join(dir, 'bench.db'));
+// Seeded here, then served as the collector serves it: from the reader thread.
+const seed = new SqliteStore(path.join(dir, 'bench.db'));
+await seedManyJobs(seed, Date.now() * 1000, JOBS);
+await seed.close();
+const store = await SqliteThreadStore.open(path.join(dir, 'bench.db'));
 const app = await buildApi({ store });
 app.get('/bench-empty', async (_req, reply) => reply.type('text/html').send('<!doctype html><html><head><title>empty</title></head><body></body></html>'));
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 try {
-  await seedManyJobs(store, Date.now() * 1000, JOBS);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -42,7 +46,7 @@ try {
     const at = await page.waitForFunction(() => performance.getEntriesByName('wattprint:jobs')[0]?.startTime, undefined, { timeout: 30_000 });
     const rows = await page.locator('tbody tr[data-job]').count();
     const count = await page.textContent('[data-field="count"]');
-    if (rows !== 50 || !count?.includes(`of ${JOBS.toLocaleString('en-US')} jobs`)) throw new Error(`the list did not render ${JOBS} jobs: ${rows} rows, "${count}"`);
+    if (rows !== 50 || !count?.includes(`of ${Math.min(JOBS, 1000).toLocaleString('en-US')} jobs`)) throw new Error(`the list did not render ${JOBS} jobs: ${rows} rows, "${count}"`);
     const ms = (await at.jsonValue()) as number;
     const data = await page.evaluate(() => performance.getEntriesByName('wattprint:jobs-data')[0]?.startTime ?? NaN);
     const scripts = await page.evaluate(() => Math.max(...performance.getEntriesByType('resource').filter((e) => /\/ui\/.*\.(ts|css)$/.test(e.name)).map((e) => (e as PerformanceResourceTiming).responseEnd)));

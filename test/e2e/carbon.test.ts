@@ -95,6 +95,8 @@ async function settled(db: DatabaseSync, host: string, jobId: string, advancedUj
     const intervals = count(db, 'SELECT count(*) AS n FROM job_interval WHERE job_id = ?', jobId);
     return intervals > 0 && count(db, 'SELECT count(*) AS n FROM job_carbon WHERE job_id = ?', jobId) === intervals;
   }, 20_000, `carbon for every interval of ${jobId}`);
+  // The carbon stage runs after each durable write: the host's last intervals (after the job) may still be on their way.
+  await eventually(() => count(db, 'SELECT count(*) AS n FROM host_carbon WHERE host = ?', host) === count(db, 'SELECT count(*) AS n FROM reports WHERE host = ?', host), 20_000, `carbon for every interval of ${host}`);
 }
 
 function assertRel(actual: number, expected: number, what: string): void {

@@ -15,13 +15,17 @@ import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { fixtureHosts, fixtureReports, fixtureResults, T0, STEP } from './fixtures.ts';
 import { REPO } from '../helpers/processes.ts';
 
-const BOUNDED_TAGS = new Set(['host', 'job', 'domain', 'device', 'source', 'quality', 'component', 'modality', 'reason', 'zone', 'basis']);
+// "label" ("key=value") is bounded as job is: at most 64 per job.
+const BOUNDED_TAGS = new Set(['host', 'job', 'domain', 'device', 'source', 'quality', 'component', 'modality', 'reason', 'zone', 'basis', 'label']);
+const HOUR_US = 3_600_000_000;
 
 describe('points (pure)', () => {
   test('timestamps are interval starts; tags are bounded; pid is never a tag', () => {
     for (const r of fixtureResults()) {
       for (const p of resultToPoints(r)) {
-        assert.equal(p.timestamp, r.startUs);
+        // job_label: one point per job, label and hour, which every report of the hour overwrites.
+        assert.equal(p.timestamp, p.measurement === MEASUREMENTS.jobLabel ? Math.floor(r.startUs / HOUR_US) * HOUR_US : r.startUs);
+        if (p.measurement === MEASUREMENTS.jobLabel) assert.equal(p.fields!.last_us, r.startUs);
         for (const [k, v] of Object.entries(p.tags ?? {})) {
           assert.ok(BOUNDED_TAGS.has(k), `${p.measurement} tag ${k}`);
           assert.notEqual(v, '', 'empty tags are left out (line protocol has none)');
@@ -40,7 +44,7 @@ describe('points (pure)', () => {
     // Processes listed in another order: attribution sorts them, points are identical.
     const b = fixtureReports().map((r) => resultToPoints(attribute({ ...r, processes: [...(r.processes ?? [])].reverse() })));
     assert.deepEqual(b, a);
-    const keys = a.flat().map((p) => `${p.measurement} ${JSON.stringify(Object.entries(p.tags ?? {}).sort())} ${p.timestamp}`);
+    const keys = a.flat().filter((p) => p.measurement !== MEASUREMENTS.jobLabel).map((p) => `${p.measurement} ${JSON.stringify(Object.entries(p.tags ?? {}).sort())} ${p.timestamp}`);
     assert.equal(new Set(keys).size, keys.length, 'two points with one key would overwrite each other');
   });
 

@@ -112,6 +112,31 @@ describe('query layer: SQLite and InfluxDB agree', () => {
     assert.equal(limited.length, 1);
   });
 
+  test('a page of jobs by id, a label lookup and a narrow window agree with the whole list', async () => {
+    const all = await both((s) => s.listJobs({}));
+    const page = await both((s) => s.listJobs({ jobIds: ['ft-sst2', 'no-such-job'] }));
+    assert.deepEqual(page.map((j) => j.jobId), ['ft-sst2']);
+    assertClose(page[0], all.find((j) => j.jobId === 'ft-sst2'));
+    assert.deepEqual(await both((s) => s.listJobs({ jobIds: [] })), []);
+    // A label and an id together; two labels intersect.
+    assert.deepEqual((await both((s) => s.listJobs({ jobIds: ['ft-sst2', 'ft-mnli'], labels: { task: 'mnli' } }))).map((j) => j.jobId), ['ft-mnli']);
+    assert.deepEqual((await both((s) => s.listJobs({ labels: { framework: 'pytorch', task: 'sst2' } }))).map((j) => j.jobId), ['ft-sst2']);
+    // One interval of gpu-b: the window is an index range, the totals are that interval's.
+    const b = results.filter((r) => r.host === 'gpu-b')[2]!;
+    const one = await both((s) => s.listJobs({ fromUs: b.startUs, toUs: b.endUs }));
+    const inIt = results.filter((r) => r.endUs > b.startUs && r.startUs < b.endUs);
+    assertClose(one.find((j) => j.jobId === 'ft-mnli')!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, inIt));
+    // One host's jobs with that host's energy only: ft-mnli runs on both hosts.
+    const onB = await both((s) => s.listJobs({ host: 'gpu-b', fromUs: b.startUs, toUs: b.endUs }));
+    assert.deepEqual(onB.map((j) => j.jobId), ['ft-mnli']);
+    assert.deepEqual(onB[0]!.hosts, ['gpu-b']);
+    assertClose(onB[0]!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, inIt.filter((r) => r.host === 'gpu-b')));
+    const allOnA = await both((s) => s.listJobs({ host: 'gpu-a' }));
+    assertClose(allOnA.find((j) => j.jobId === 'ft-mnli')!.softwareJoules, sumJobs('ft-mnli', (j) => j.softwareJoules, results.filter((r) => r.host === 'gpu-a')));
+    // The limit is applied in the store, newest first.
+    assert.deepEqual((await both((s) => s.listJobs({ limit: 1 }))).map((j) => j.jobId), [all[0]!.jobId]);
+  });
+
   test('host and job time series at a chosen resolution conserve energy', async () => {
     for (const [host, step] of [['gpu-a', 30_000_000], ['gpu-b', 20_000_000], ['gpu-a', STEP]] as const) {
       const from = T0 - 7_000_000; // not aligned on the epoch or on the intervals
@@ -283,6 +308,11 @@ describe('query layer: carbon in SQLite and InfluxDB', () => {
     assertClose(onB.reduce((a, j) => a + j.gco2e, 0), onB.reduce((a, j) => a + j.kwhSoftware, 0) * 380);
     assert.ok(mnli.kwhShareByQuality.static_yearly! > 0.3);
     assert.equal(await both((s) => s.jobCarbon('no-such-job')), undefined);
+    // A page of jobs in one query: the same figures as one job at a time.
+    const many = await both(async (s) => Object.fromEntries(await s.jobCarbonMany(['ft-mnli', 'ft-sst2', 'no-such-job'])));
+    assert.deepEqual(Object.keys(many).sort(), ['ft-mnli', 'ft-sst2']);
+    assertClose(many['ft-sst2'], sst2);
+    assertClose(many['ft-mnli'], mnli);
   });
 
   test('provisional results come back whole for restatement; a restated write replaces them', async () => {

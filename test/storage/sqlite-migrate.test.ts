@@ -72,6 +72,44 @@ test('a version-1 file is upgraded and its job labels survive', async () => {
   fs.rmSync(path.dirname(file), { recursive: true });
 });
 
+/** What migration 4 adds, removed again (back to a version-3 file). */
+const UNDO_4 = `
+  DROP TRIGGER job_interval_added; DROP TRIGGER job_interval_restated; DROP TRIGGER job_meta_labels;
+  DROP TABLE job_summary; DROP TABLE job_host; DROP TABLE job_label; DROP INDEX job_interval_start;
+  PRAGMA user_version = 3;`;
+
+test('a version-3 file gets job summaries equal to summing its intervals; later writes and replays keep them equal', async () => {
+  const file = tmpFile();
+  const all = fixtureResults();
+  const s1 = new SqliteStore(file);
+  await s1.write(all.slice(0, 6));
+  const sums = () =>
+    s1.db.prepare(`SELECT job_id, min(start_us) AS s, max(end_us) AS e, sum(software_j) AS sw, sum(wall_j) AS w, sum(tokens) AS t, sum(estimated) AS n FROM job_interval GROUP BY job_id ORDER BY job_id`).all();
+  const summary = (st: SqliteStore) => st.db.prepare('SELECT job_id, start_us AS s, end_us AS e, software_j AS sw, wall_j AS w, tokens AS t, estimated_n AS n FROM job_summary ORDER BY job_id').all();
+  const direct = sums();
+  await s1.close();
+  const db = new DatabaseSync(file);
+  db.exec(UNDO_4);
+  db.close();
+  const s2 = new SqliteStore(file);
+  assert.equal(version(file), SCHEMA_VERSION);
+  assert.deepEqual(summary(s2).map((r) => ({ ...r })), direct.map((r) => ({ ...r })), 'backfilled from the interval rows');
+  const labelsBefore = (await s2.jobTotals('ft-sst2'))!.labels;
+  await s2.write(all.slice(6));
+  await s2.write([...all].reverse()); // a replay of everything: same rows, so the same summary
+  const s3rows = s2.db.prepare(`SELECT job_id, min(start_us) AS s, max(end_us) AS e, sum(software_j) AS sw, sum(wall_j) AS w, sum(tokens) AS t, sum(estimated) AS n FROM job_interval GROUP BY job_id ORDER BY job_id`).all();
+  const got = summary(s2);
+  assert.equal(got.length, s3rows.length);
+  got.forEach((g, i) => {
+    for (const k of ['s', 'e', 'n']) assert.equal(g[k], s3rows[i]![k], k);
+    for (const k of ['sw', 'w', 't']) assert.ok(Math.abs(Number(g[k]) - Number(s3rows[i]![k])) <= 1e-9 * Math.abs(Number(s3rows[i]![k])), `${k}: ${g[k]} vs ${s3rows[i]![k]}`);
+  });
+  // Labels: the union, a later interval's value winning; "phase" arrived half-way.
+  assert.deepEqual((await s2.jobTotals('ft-sst2'))!.labels, { ...labelsBefore, phase: 'eval' });
+  await s2.close();
+  fs.rmSync(path.dirname(file), { recursive: true });
+});
+
 test('a file from a newer collector is refused, not rewritten', () => {
   const file = tmpFile();
   const db = new DatabaseSync(file);
@@ -88,6 +126,7 @@ test('a version-2 file gets the carbon columns; an old carbon row keeps its figu
   await s.close();
   // Back to version 2 by hand: what migrations 3 and 4 add, removed again.
   const db = new DatabaseSync(file);
+  db.exec(UNDO_4);
   db.exec(`
     ALTER TABLE job_interval DROP COLUMN tokens_unpadded;
     DROP TABLE host_carbon; DROP INDEX job_carbon_job; DROP TABLE job_carbon; DROP TABLE grid_intensity;

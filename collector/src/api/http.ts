@@ -25,10 +25,12 @@ export interface ApiOptions {
   ready?: () => boolean;
   telemetry?: SelfTelemetry;
   carbonFor?: (job: JobTotals) => Promise<CarbonSummary | undefined>;
+  /** Carbon of a page of jobs in one store query (falls back to carbonFor per job). */
+  carbonForMany?: (jobs: JobTotals[]) => Promise<Map<string, CarbonSummary>>;
   /** Idle baselines per "domain/device": configured, or learnt from quiet intervals as a suggestion. */
   idleBaseline?: (host: string) => BaselineEntry[];
   logger?: boolean;
-  /** Widest time range a series query may ask for, µs. */
+  /** Widest time range a series query may ask for, µs (default 400 days: whatever ingest still accepts). */
   maxRangeUs?: number;
   maxPoints?: number;
   /**
@@ -130,7 +132,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
   });
   const tokens = opts.tokens ?? [];
-  const maxRangeUs = opts.maxRangeUs ?? 31 * 24 * 3600 * 1e6;
+  const maxRangeUs = opts.maxRangeUs ?? 400 * 24 * 3600 * 1e6;
   const maxPoints = opts.maxPoints ?? 10_000;
 
   await app.register(swagger, {
@@ -382,8 +384,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     {
       onRequest: guard('read'),
       schema: {
-        summary: 'Jobs with totals, filtered by labels (label.<name>=<value>, or <value>,<value> for either) and time range',
-        querystring: { type: 'object', properties: { from: timeParam, to: timeParam, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
+        summary: 'Jobs with totals, filtered by labels (label.<name>=<value>, or <value>,<value> for either), host and time range',
+        querystring: { type: 'object', properties: { from: timeParam, to: timeParam, host: { type: 'string', minLength: 1, maxLength: 253, description: "only jobs that ran on this host, with that host's energy only" }, limit: { type: 'integer', minimum: 1, maximum: 10000 } }, patternProperties: { '^label\\.[A-Za-z_][A-Za-z0-9_.-]{0,63}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
         response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: reportSchema } } } },
       },
     },
@@ -392,15 +394,28 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       const want: Record<string, string> = Object.create(null);
       for (const [k, v] of Object.entries(req.query)) if (k.startsWith('label.') && v !== undefined) want[k.slice(6)] = String(v);
       const limit = Number(req.query.limit ?? 1000);
-      // Registry labels merge in after the query, so a label filter must see every job; without one, the store applies the limit.
-      const filtering = Object.keys(want).length > 0 && opts.registry !== undefined;
-      const all0 = await opts.store.listJobs({ fromUs: parseTime(req.query.from as string | undefined, 'from'), toUs: parseTime(req.query.to as string | undefined, 'to'), limit: filtering ? 100_000 : limit, labels: filtering ? undefined : want });
-      const labelled = await Promise.all(all0.map(withRegistryLabels));
-      const all = labelled
+      const fromUs = parseTime(req.query.from as string | undefined, 'from');
+      const toUs = parseTime(req.query.to as string | undefined, 'to');
+      const host = req.query.host === undefined ? undefined : String(req.query.host);
+      // The store filters on single values (an index lookup); "a,b" (either) is filtered here, over more rows.
+      const exact = Object.fromEntries(Object.entries(want).filter(([, v]) => !v.includes(',')));
+      const either = Object.keys(exact).length < Object.keys(want).length;
+      // Registry labels override stored ones: jobs whose registry labels touch a wanted key are fetched by id, and the merged labels decide.
+      const wantKeys = Object.keys(want);
+      const overriding = wantKeys.length > 0 && opts.registry ? (await opts.registry.all()).filter((r) => wantKeys.some((k) => k in r.labels)).map((r) => r.jobId) : [];
+      const [stored, extra] = await Promise.all([
+        opts.store.listJobs({ fromUs, toUs, host, limit: either ? 100_000 : limit + overriding.length, labels: exact }),
+        overriding.length ? opts.store.listJobs({ fromUs, toUs, host, jobIds: overriding, limit: overriding.length }) : Promise.resolve([]),
+      ]);
+      const seen = new Set<string>();
+      const unique = [...stored, ...extra].filter((j) => !seen.has(j.jobId) && seen.add(j.jobId));
+      const all = (await Promise.all(unique.map(withRegistryLabels)))
         .filter((j) => matchesLabels(j.labels, want))
+        .sort((a, b) => b.startUs - a.startUs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0))
         .slice(0, limit);
+      const carbon = opts.carbonForMany ? await opts.carbonForMany(all) : undefined;
       const jobs: JobReport[] = [];
-      for (const j of all) jobs.push(jobReport(j, await opts.carbonFor?.(j)));
+      for (const j of all) jobs.push(jobReport(j, carbon ? carbon.get(j.jobId) : await opts.carbonFor?.(j)));
       return { jobs };
     },
   );

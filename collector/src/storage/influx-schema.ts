@@ -16,6 +16,7 @@ export const MEASUREMENTS = {
   jobEnergy: 'job_energy',
   jobInterval: 'job_interval',
   jobMeta: 'job_meta',
+  jobLabel: 'job_label',
   jobCarbon: 'job_carbon',
   hostCarbon: 'host_carbon',
   gridIntensity: 'grid_intensity',
@@ -72,6 +73,11 @@ export const SCHEMAS: Omit<ISchemaOptions, 'database'>[] = [
     measurement: MEASUREMENTS.jobMeta,
     tags: ['host', 'job'],
     fields: { end_us: INTEGER, labels: STRING, pids: STRING, processes: INTEGER },
+  },
+  {
+    measurement: MEASUREMENTS.jobLabel,
+    tags: ['job', 'label'],
+    fields: { last_us: INTEGER },
   },
   {
     measurement: MEASUREMENTS.jobCarbon,
@@ -213,8 +219,23 @@ export function resultToPoints(r: AttributionResult): IPoint[] {
     });
     const p = pids.get(j.jobId) ?? [];
     push(MEASUREMENTS.jobMeta, { host: r.host, job: j.jobId }, { end_us: r.endUs, labels: canonicalJson(j.labels), pids: p.join(','), processes: p.length });
+    points.push(...labelPoints(j.jobId, j.labels, r.startUs, what));
   }
   return points;
+}
+
+const HOUR_US = 3_600_000_000;
+
+/**
+ * One job_label point per (job, label) and UTC hour, so a label filter is a
+ * series-index lookup (SHOW TAG VALUES ... WHERE "label" = 'task=sst2') and
+ * each report only overwrites the hour's point. An hour, not a day: the
+ * point must stay inside the shortest raw retention InfluxDB allows (1 h). last_us says which interval
+ * carried the value last (a later interval wins a key, as in mergeLabels).
+ */
+export function labelPoints(jobId: string, labels: Record<string, string>, startUs: number, what: string): IPoint[] {
+  const hour = Math.floor(startUs / HOUR_US) * HOUR_US;
+  return Object.entries(labels).map(([k, v]) => ({ measurement: MEASUREMENTS.jobLabel, tags: { job: jobId, label: `${k}=${v}` }, fields: finite({ last_us: startUs }, `${what} job_label`), timestamp: hour }));
 }
 
 /** Distinct pids with energy per job, ascending: the same list for the same report. */
@@ -323,7 +344,6 @@ export function intensityToPoint(g: GridIntensity): IPoint {
   };
 }
 
-const HOUR_US = 3_600_000_000;
 
 /**
  * A period longer than an hour (a static yearly figure) as one point per UTC

@@ -29,7 +29,7 @@ import {
 import type { CarbonResult } from '../carbon/compute.ts';
 import { COUNTED_SOURCE_DOMAINS, energySources, withEnergySources } from './energy-sources.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
-import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { byDomainDevice, checkRange, combineCarbon, combineJobs, LONGEST_INTERVAL_US, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
 import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
 
 export interface InfluxConfig {
@@ -72,6 +72,8 @@ export const DEAD_LETTER_MEASUREMENT = 'dead_letter';
 
 export class InfluxStore implements Sink, Store, DeadLetterStore {
   readonly name = 'influxdb';
+  /** The batcher merges concurrent writes into full requests: ingest need not wait for one before the next. */
+  readonly concurrentWrites = 8;
   readonly client: InfluxDB;
   readonly database: string;
   /** Raw retention policy, or undefined for the server's default (2.x/3.x DBRP mapping). */
@@ -485,25 +487,59 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     return byDomainDevice(rows.map((r) => ({ domain: str(r.domain), device: str(r.device), source: str(r.source), quality: str(r.quality), joules: Number(r.joules) })));
   }
 
+  /** One request: the job's sums, first interval, estimate count and labels. */
   async jobTotals(jobId: string): Promise<JobTotals | undefined> {
-    return (await this.queryJobs(`"job" = ${quoteString(jobId)}`, {}))[0];
+    return (await this.totalsFor([jobId], '', {}))[0];
   }
 
+  /**
+   * Without a window: the first interval of each job (one point read per
+   * series), sorted newest first, then sums for the page only. A label filter
+   * is a series-index lookup on job_label first. With a window: sums over the
+   * intervals in it. docs/SCHEMA.md lists what each read costs.
+   */
   async listJobs(filter: JobFilter): Promise<JobTotals[]> {
-    const where: string[] = [];
-    if (filter.fromUs !== undefined) where.push(`"end_us" > ${int(filter.fromUs)}`);
-    if (filter.toUs !== undefined) where.push(`time < ${int(filter.toUs)}u`);
-    return this.queryJobs(where.join(' AND '), filter);
+    let candidates = filter.jobIds;
+    const wanted = Object.entries(filter.labels ?? {});
+    if (wanted.length > 0) {
+      const found = await this.select(wanted.map(([k, v]) => `SHOW TAG VALUES FROM ${this.from(M.jobLabel)} WITH KEY = "job" WHERE "label" = ${quoteString(`${k}=${v}`)}`));
+      let ids = new Set(found[0]!.map((r) => str(r.value)));
+      for (const rows of found.slice(1)) {
+        const next = new Set(rows.map((r) => str(r.value)));
+        ids = new Set([...ids].filter((j) => next.has(j)));
+      }
+      candidates = candidates ? candidates.filter((j) => ids.has(j)) : [...ids];
+    }
+    if (candidates && candidates.length === 0) return [];
+    if (filter.fromUs === undefined && filter.toUs === undefined && filter.host === undefined) {
+      const starts = await this.statement(`SELECT "end_us" FROM ${this.from(M.jobInterval)}${candidates ? ` WHERE ${jobsIn(candidates)}` : ''} GROUP BY "job" LIMIT 1`);
+      const page = starts
+        .sort((a, b) => b.time - a.time || (str(a.job) < str(b.job) ? -1 : str(a.job) > str(b.job) ? 1 : 0))
+        .slice(0, filter.limit ?? 1000)
+        .map((r) => str(r.job));
+      return page.length ? this.totalsFor(page, '', filter) : [];
+    }
+    // Intervals are at most maxIntervalS long (validate.ts): one that overlaps [from, to) starts after from − that.
+    const fromUs = filter.fromUs ?? 0;
+    const window =
+      `time >= ${int(Math.max(0, fromUs - LONGEST_INTERVAL_US))}u AND time < ${int(filter.toUs ?? Number.MAX_SAFE_INTEGER)}u AND "end_us" > ${int(fromUs)}` +
+      (filter.host !== undefined ? ` AND "host" = ${quoteString(filter.host)}` : '');
+    return this.totalsFor(candidates, window, filter);
   }
 
-  private async queryJobs(where: string, filter: JobFilter): Promise<JobTotals[]> {
-    const w = where ? `WHERE ${where}` : '';
+  /** Sums per (job, host), first intervals, estimate counts and labels, in one request; then the shared combineJobs. */
+  private async totalsFor(jobs: string[] | undefined, window: string, filter: JobFilter): Promise<JobTotals[]> {
+    const conds = [jobs ? jobsIn(jobs) : '', window].filter((c) => c !== '');
+    const w = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const from = this.from(M.jobInterval);
     const sums = ['software_j', 'wall_j', 'dynamic_j', 'idle_j', 'cpu_j', 'dram_j', 'gpu_j', 'other_j', 'cpu_seconds', 'tokens', 'examples', 'steps', 'tokens_unpadded'];
-    const [totals, firsts, estimated] = await this.select([
+    const lw = jobs ? `WHERE ${jobsIn(jobs)}` : '';
+    const [totals, firsts, estimated, labelRows, lastMeta] = await this.select([
       `SELECT ${sums.map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`).join(', ')}, max("end_us") AS "end_us" FROM ${from} ${w} GROUP BY "job", "host"`,
       `SELECT first("software_j") FROM ${from} ${w} GROUP BY "job", "host"`,
       `SELECT count("software_j") FROM ${from} ${w ? `${w} AND` : 'WHERE'} "estimated" = true GROUP BY "job", "host"`,
+      `SELECT "last_us" FROM ${this.from(M.jobLabel)} ${lw} GROUP BY "job", "label" ORDER BY time DESC LIMIT 1`,
+      `SELECT "labels" FROM ${this.from(M.jobMeta)} ${lw} GROUP BY "job" ORDER BY time DESC LIMIT 1`,
     ]);
     const key = (r: Row) => `${str(r.job)}\0${str(r.host)}`;
     const start = new Map(firsts!.map((r) => [key(r), r.time]));
@@ -528,13 +564,22 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
       examples: Number(r.examples),
       steps: Number(r.steps),
     }));
-    const labelSets = await this.labelSets([...new Set(rows.map((r) => r.jobId))]);
+    // Each (job, label) as a one-key label set at its last interval: mergeLabels then gives each key its latest value.
+    const labelSets: LabelSet[] = labelRows!.map((r) => {
+      const label = str(r.label);
+      const eq = label.indexOf('=');
+      return { jobId: str(r.job), lastStartUs: Number(r.last_us), labels: JSON.stringify({ [label.slice(0, eq)]: label.slice(eq + 1) }) };
+    });
+    // Jobs stored before job_label existed: their labels from job_meta, the old way.
+    const indexed = new Set(labelSets.map((l) => l.jobId));
+    const legacy = lastMeta!.filter((r) => !indexed.has(str(r.job)) && str(r.labels) !== '{}' && str(r.labels) !== '').map((r) => str(r.job));
+    if (legacy.length > 0) labelSets.push(...(await this.labelSets(legacy)));
     const wall = await reconcileRows(this, rows, filter);
     const hosts = [...new Set(rows.map((r) => r.host))];
     const domainIn = `(${COUNTED_SOURCE_DOMAINS.map((d) => `"domain" = ${quoteString(d)}`).join(' OR ')})`;
     // job_energy has no end_us: take its rows from the window's start less the longest interval,
     // then keep those of the job intervals the totals counted (the same rows as SQLite's).
-    const jeWhere = [filter.fromUs !== undefined ? `time >= ${int(Math.max(0, filter.fromUs - 3_600_000_000))}u` : '', filter.toUs !== undefined ? `time < ${int(filter.toUs)}u` : '', where.startsWith('"job" =') ? where : ''].filter(Boolean);
+    const jeWhere = [filter.fromUs !== undefined ? `time >= ${int(Math.max(0, filter.fromUs - 3_600_000_000))}u` : '', filter.toUs !== undefined ? `time < ${int(filter.toUs)}u` : '', jobs ? jobsIn(jobs) : '', filter.host !== undefined ? `"host" = ${quoteString(filter.host)}` : ''].filter(Boolean);
     const [jobDevices, devices, counted] = hosts.length
       ? await this.select([
           `SELECT "joules" FROM ${this.from(M.jobEnergy)} WHERE ${[...jeWhere, domainIn, `"modality" != 'other'`].join(' AND ')} GROUP BY "job", "host", "domain", "device"`,
@@ -568,53 +613,70 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     );
   }
 
-  /** Distinct label sets per job with their last appearance (what mergeLabels needs). */
+  /** Distinct label sets per job with their last appearance, from job_meta (what mergeLabels needs). */
   private async labelSets(jobs: string[]): Promise<LabelSet[]> {
     const out: LabelSet[] = [];
-    for (let i = 0; i < jobs.length; i += 50) {
-      const chunk = jobs.slice(i, i + 50);
-      const results = await this.select(chunk.map((j) => `SELECT "labels" FROM ${this.from(M.jobMeta)} WHERE "job" = ${quoteString(j)}`));
-      chunk.forEach((jobId, k) => {
-        const last = new Map<string, number>();
-        for (const r of results[k]!) last.set(str(r.labels), Math.max(last.get(str(r.labels)) ?? -1, r.time));
-        for (const [labels, lastStartUs] of last) out.push({ jobId, labels, lastStartUs });
-      });
+    const rows = await this.statement(`SELECT "labels" FROM ${this.from(M.jobMeta)} WHERE ${jobsIn(jobs)} GROUP BY "job"`);
+    const last = new Map<string, number>();
+    for (const r of rows) {
+      const k = `${str(r.job)}\0${str(r.labels)}`;
+      last.set(k, Math.max(last.get(k) ?? -1, r.time));
+    }
+    for (const [k, lastStartUs] of last) {
+      const [jobId, labels] = k.split('\0') as [string, string];
+      out.push({ jobId, labels, lastStartUs });
     }
     return out;
   }
 
-  /**
-   * Sums and distinct values, then the shared combineCarbon: the same steps as
-   * the SQLite store. InfluxQL has no sum of a product, so a subquery forms
-   * joules × share per row first.
-   */
   async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
+    return (await this.jobCarbonMany([jobId], window)).get(jobId);
+  }
+
+  /**
+   * Sums and distinct values per job, then the shared combineCarbon: the same
+   * steps as the SQLite store, one request for the whole page. InfluxQL has no
+   * sum of a product, so a subquery forms joules × share per row first. With a
+   * window, the intervals overlapping it count whole (as listJobs).
+   */
+  async jobCarbonMany(jobIds: string[], window: JobWindow = {}): Promise<Map<string, JobCarbonTotals>> {
+    const out = new Map<string, JobCarbonTotals>();
+    if (jobIds.length === 0) return out;
     const from = this.from(M.jobCarbon);
-    // The same interval predicate as listJobs: intervals overlapping the window count whole.
     const clip = [window.fromUs !== undefined ? ` AND "end_us" > ${int(window.fromUs)}` : '', window.toUs !== undefined ? ` AND time < ${int(window.toUs)}u` : ''].join('');
-    const where = `WHERE "job" = ${quoteString(jobId)}${clip}`;
+    const where = `WHERE ${jobsIn(jobIds)}${clip}`;
     const qualities = ['measured', 'estimated', 'forecast', 'interpolated', 'static'] as const;
     const inner = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall'].map(quoteIdent).concat(qualities.map((q) => `"joules" * "share_${q}" AS "q_${q}"`));
     const outer = ['joules', 'gco2e', 'gco2e_software', 'gco2e_wall', ...qualities.map((q) => `q_${q}`)].map((f) => `sum(${quoteIdent(f)}) AS ${quoteIdent(f)}`);
     const [sumRows, counts, provisional, zones, bases, energyBases, sources, pues] = await this.select([
-      `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from} ${where})`,
-      `SELECT count("gco2e") AS "n" FROM ${from} ${where}`,
-      `SELECT count("gco2e") AS "n" FROM ${from} ${where} AND "provisional" = true`,
-      ...['zone', 'basis', 'energy_basis', 'sources', 'pue'].map((f) => `SELECT DISTINCT(${quoteIdent(f)}) AS "v" FROM ${from} ${where}`),
+      `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from} ${where} GROUP BY "job") GROUP BY "job"`,
+      `SELECT count("gco2e") AS "n" FROM ${from} ${where} GROUP BY "job"`,
+      `SELECT count("gco2e") AS "n" FROM ${from} ${where} AND "provisional" = true GROUP BY "job"`,
+      ...['zone', 'basis', 'energy_basis', 'sources', 'pue'].map((f) => `SELECT DISTINCT(${quoteIdent(f)}) AS "v" FROM ${from} ${where} GROUP BY "job"`),
     ]);
-    const r = sumRows![0] ?? ({} as Row);
-    const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-    const sums: CarbonSums = {
-      rows: n(counts![0]?.n),
-      joules: n(r.joules),
-      gco2e: n(r.gco2e),
-      gco2eSoftware: n(r.gco2e_software),
-      gco2eWall: n(r.gco2e_wall),
-      provisionalRows: n(provisional![0]?.n),
-      byQuality: { measured: n(r.q_measured), estimated: n(r.q_estimated), forecast: n(r.q_forecast), interpolated: n(r.q_interpolated), static: n(r.q_static) },
+    const byJob = (rows: Row[]) => {
+      const m = new Map<string, Row[]>();
+      for (const r of rows) m.set(str(r.job), [...(m.get(str(r.job)) ?? []), r]);
+      return m;
     };
-    const values = (rows: Row[]) => rows.map((x) => str(x.v));
-    return combineCarbon(jobId, sums, { zones: values(zones!), bases: values(bases!), energyBases: values(energyBases!), sources: values(sources!), pues: pues!.map((x) => Number(x.v)) });
+    const [s, c, p, z, b, e, so, pu] = [sumRows!, counts!, provisional!, zones!, bases!, energyBases!, sources!, pues!].map(byJob) as Map<string, Row[]>[];
+    const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+    const values = (rows: Row[] | undefined) => (rows ?? []).map((x) => str(x.v));
+    for (const jobId of jobIds) {
+      const r = s!.get(jobId)?.[0] ?? ({} as Row);
+      const sums: CarbonSums = {
+        rows: n(c!.get(jobId)?.[0]?.n),
+        joules: n(r.joules),
+        gco2e: n(r.gco2e),
+        gco2eSoftware: n(r.gco2e_software),
+        gco2eWall: n(r.gco2e_wall),
+        provisionalRows: n(p!.get(jobId)?.[0]?.n),
+        byQuality: { measured: n(r.q_measured), estimated: n(r.q_estimated), forecast: n(r.q_forecast), interpolated: n(r.q_interpolated), static: n(r.q_static) },
+      };
+      const t = combineCarbon(jobId, sums, { zones: values(z!.get(jobId)), bases: values(b!.get(jobId)), energyBases: values(e!.get(jobId)), sources: values(so!.get(jobId)), pues: (pu!.get(jobId) ?? []).map((x) => Number(x.v)) });
+      if (t) out.set(jobId, t);
+    }
+    return out;
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
@@ -654,6 +716,11 @@ function str(v: unknown): string {
 function int(v: number): number {
   if (!Number.isSafeInteger(v)) throw new RangeError(`expected an integer number of microseconds, got ${v}`);
   return v;
+}
+
+/** A tag condition matching any of the jobs: an OR of equalities, which the series index answers. */
+function jobsIn(jobs: string[]): string {
+  return `(${jobs.map((j) => `"job" = ${quoteString(j)}`).join(' OR ')})`;
 }
 
 function timeRange(fromUs: number, toUs: number): string {

@@ -2,6 +2,7 @@
 // they give the same answers: each store fetches per-(job, host) sums or
 // per-bucket energies, and these pure functions shape them into answers.
 import type { CarbonResult } from '../carbon/compute.ts';
+import { DEFAULT_LIMITS } from '../ingest/validate.ts';
 import type { JobCarbonTotals, JobFilter, JobTotals, SeriesPoint } from './sink.ts';
 
 /** One job's sums over its intervals on one host, as either store aggregates them. */
@@ -32,6 +33,9 @@ export interface LabelSet {
   lastStartUs: number;
   labels: string;
 }
+
+/** The longest interval a report may span (validate.ts): an interval overlapping [from, to) starts after from − this. */
+export const LONGEST_INTERVAL_US = DEFAULT_LIMITS.maxIntervalS * 1e6;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -129,6 +129,8 @@ export interface Sink {
    * [fromUs, toUs), if any. Read from the store, so every collector sees it.
    */
   otherInstanceOverlapping?(host: string, instanceId: string, fromUs: number, toUs: number): Promise<StoredInstance | undefined>;
+  /** Group writes ingest may have in flight at once (default 1); a sink that batches or queues takes several. */
+  readonly concurrentWrites?: number;
   /** Resolves only once every result is durably stored. */
   write(results: AttributionResult[]): Promise<void>;
   upsertHost(h: HostRecord): Promise<void>;
@@ -209,6 +211,10 @@ export interface JobFilter {
   fromUs?: number;
   toUs?: number;
   limit?: number;
+  /** Only these jobs (a page of jobs by id, one query). */
+  jobIds?: string[];
+  /** Only jobs that ran on this host, with only this host's intervals in their totals (the live host view). */
+  host?: string;
 }
 
 /** The query layer: the SQLite and InfluxDB stores give the same answers for the same writes. */
@@ -226,6 +232,8 @@ export interface Store {
    * intervals listJobs counts); undefined when none was computed.
    */
   jobCarbon(jobId: string, window?: JobWindow): Promise<JobCarbonTotals | undefined>;
+  /** Carbon of a page of jobs in one query (clipped to the window like jobCarbon); jobs without a figure are absent. */
+  jobCarbonMany(jobIds: string[], window?: JobWindow): Promise<Map<string, JobCarbonTotals>>;
   /** Provisional host-interval results that ended at or after sinceUs (restatement input), by host and start. */
   provisionalCarbon(sinceUs: number): Promise<CarbonResult[]>;
 }

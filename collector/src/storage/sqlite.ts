@@ -8,7 +8,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionResult } from '../attribution/types.ts';
 import { canonicalJson, jobPids } from './influx-schema.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
-import { byDomainDevice, checkRange, combineCarbon, combineJobs, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
+import { byDomainDevice, checkRange, combineCarbon, combineJobs, LONGEST_INTERVAL_US, parseCarbonResults, toSeries, type CarbonSums, type JobHostRow, type LabelSet } from './query.ts';
 import { COUNTED_SOURCE_DOMAINS, energySources, withEnergySources, type DeviceQuality } from './energy-sources.ts';
 import { meterSeries, reconcileRows, withWallNotes, withWindow, type StoredMeterInterval } from './wall-rows.ts';
 import { MAX_INTERVAL_US, type CarbonWrite, type GridIntensity, type HostRecord, type HostSummary, type JobCarbonTotals, type JobFilter, type JobTotals, type JobWindow, type SeriesPoint, type Sink, type StoredInstance, type Store } from './sink.ts';
@@ -110,6 +110,65 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE job_interval ADD COLUMN tokens_unpadded REAL NOT NULL DEFAULT 0;
   `,
+  // 6: reads that scale. Job totals kept per job as intervals are written
+  // (triggers, so a replayed interval, which updates its row with the same
+  // values, changes nothing), the hosts of each job, and each job's labels one
+  // row per key (a filter is an index lookup; per key the value of the latest
+  // interval wins, as mergeLabels does). Everything backfilled from the rows.
+  `
+  CREATE TABLE job_summary (
+    job_id TEXT PRIMARY KEY, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+    software_j REAL NOT NULL, wall_j REAL NOT NULL, dynamic_j REAL NOT NULL, idle_j REAL NOT NULL,
+    cpu_j REAL NOT NULL, dram_j REAL NOT NULL, gpu_j REAL NOT NULL, other_j REAL NOT NULL,
+    estimated_n INTEGER NOT NULL, cpu_seconds REAL NOT NULL, tokens REAL NOT NULL, examples REAL NOT NULL, steps REAL NOT NULL,
+    intervals INTEGER NOT NULL);
+  CREATE INDEX job_summary_start ON job_summary (start_us DESC, job_id);
+  CREATE INDEX job_summary_end ON job_summary (end_us);
+  CREATE TABLE job_host (job_id TEXT NOT NULL, host TEXT NOT NULL, PRIMARY KEY (job_id, host)) WITHOUT ROWID;
+  CREATE TABLE job_label (job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, last_us INTEGER NOT NULL, PRIMARY KEY (job_id, key)) WITHOUT ROWID;
+  CREATE INDEX job_label_value ON job_label (key, value, job_id);
+  INSERT INTO job_summary
+    SELECT job_id, min(start_us), max(end_us), sum(software_j), sum(wall_j), sum(dynamic_j), sum(idle_j), sum(cpu_j), sum(dram_j), sum(gpu_j), sum(other_j),
+      sum(estimated), sum(cpu_seconds), sum(tokens), sum(examples), sum(steps), count(*)
+    FROM job_interval GROUP BY job_id;
+  INSERT INTO job_host SELECT DISTINCT job_id, host FROM job_interval;
+  INSERT INTO job_label SELECT m.job_id, l.key, l.value, m.start_us FROM job_meta m, json_each(m.labels) l WHERE json_valid(m.labels) AND l.type = 'text' AND true
+    ON CONFLICT (job_id, key) DO UPDATE SET
+      value = CASE WHEN excluded.last_us > last_us OR (excluded.last_us = last_us AND excluded.value > value) THEN excluded.value ELSE value END,
+      last_us = max(last_us, excluded.last_us);
+  CREATE TRIGGER job_interval_added AFTER INSERT ON job_interval BEGIN
+    INSERT INTO job_summary VALUES (new.job_id, new.start_us, new.end_us, new.software_j, new.wall_j, new.dynamic_j, new.idle_j,
+      new.cpu_j, new.dram_j, new.gpu_j, new.other_j, new.estimated, new.cpu_seconds, new.tokens, new.examples, new.steps, 1)
+    ON CONFLICT (job_id) DO UPDATE SET start_us = min(start_us, excluded.start_us), end_us = max(end_us, excluded.end_us),
+      software_j = software_j + excluded.software_j, wall_j = wall_j + excluded.wall_j, dynamic_j = dynamic_j + excluded.dynamic_j, idle_j = idle_j + excluded.idle_j,
+      cpu_j = cpu_j + excluded.cpu_j, dram_j = dram_j + excluded.dram_j, gpu_j = gpu_j + excluded.gpu_j, other_j = other_j + excluded.other_j,
+      estimated_n = estimated_n + excluded.estimated_n, cpu_seconds = cpu_seconds + excluded.cpu_seconds, tokens = tokens + excluded.tokens,
+      examples = examples + excluded.examples, steps = steps + excluded.steps, intervals = intervals + 1;
+    INSERT OR IGNORE INTO job_host VALUES (new.job_id, new.host);
+  END;
+  CREATE TRIGGER job_interval_restated AFTER UPDATE ON job_interval
+    WHEN new.software_j IS NOT old.software_j OR new.wall_j IS NOT old.wall_j OR new.dynamic_j IS NOT old.dynamic_j OR new.idle_j IS NOT old.idle_j
+      OR new.cpu_j IS NOT old.cpu_j OR new.dram_j IS NOT old.dram_j OR new.gpu_j IS NOT old.gpu_j OR new.other_j IS NOT old.other_j
+      OR new.estimated IS NOT old.estimated OR new.cpu_seconds IS NOT old.cpu_seconds OR new.tokens IS NOT old.tokens
+      OR new.examples IS NOT old.examples OR new.steps IS NOT old.steps OR new.end_us IS NOT old.end_us
+  BEGIN
+    UPDATE job_summary SET end_us = max(end_us, new.end_us),
+      software_j = software_j + new.software_j - old.software_j, wall_j = wall_j + new.wall_j - old.wall_j,
+      dynamic_j = dynamic_j + new.dynamic_j - old.dynamic_j, idle_j = idle_j + new.idle_j - old.idle_j,
+      cpu_j = cpu_j + new.cpu_j - old.cpu_j, dram_j = dram_j + new.dram_j - old.dram_j, gpu_j = gpu_j + new.gpu_j - old.gpu_j, other_j = other_j + new.other_j - old.other_j,
+      estimated_n = estimated_n + new.estimated - old.estimated, cpu_seconds = cpu_seconds + new.cpu_seconds - old.cpu_seconds,
+      tokens = tokens + new.tokens - old.tokens, examples = examples + new.examples - old.examples, steps = steps + new.steps - old.steps
+    WHERE job_id = new.job_id;
+  END;
+  CREATE TRIGGER job_meta_labels AFTER INSERT ON job_meta WHEN json_valid(new.labels) BEGIN
+    INSERT INTO job_label SELECT new.job_id, l.key, l.value, new.start_us FROM json_each(new.labels) l WHERE l.type = 'text'
+    ON CONFLICT (job_id, key) DO UPDATE SET
+      value = CASE WHEN excluded.last_us > last_us OR (excluded.last_us = last_us AND excluded.value > value) THEN excluded.value ELSE value END,
+      last_us = max(last_us, excluded.last_us);
+  END;
+  CREATE INDEX job_interval_start ON job_interval (start_us);
+  CREATE INDEX job_interval_job ON job_interval (job_id, start_us);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -137,9 +196,12 @@ export class SqliteStore implements Sink, Store {
       report: p('INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)'),
       hostEnergy: p('INSERT OR REPLACE INTO host_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       jobEnergy: p('INSERT OR REPLACE INTO job_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      processEnergy: p('INSERT OR REPLACE INTO process_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       unattributed: p('INSERT OR REPLACE INTO unattributed VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      jobInterval: p('INSERT OR REPLACE INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      // An upsert, not OR REPLACE: the summary triggers see a replayed interval as an update (old and new values).
+      jobInterval: p(`INSERT INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host, job_id, start_us) DO UPDATE SET
+        end_us = excluded.end_us, software_j = excluded.software_j, wall_j = excluded.wall_j, dynamic_j = excluded.dynamic_j, idle_j = excluded.idle_j,
+        cpu_j = excluded.cpu_j, dram_j = excluded.dram_j, gpu_j = excluded.gpu_j, other_j = excluded.other_j, estimated = excluded.estimated,
+        cpu_seconds = excluded.cpu_seconds, tokens = excluded.tokens, examples = excluded.examples, steps = excluded.steps, tokens_unpadded = excluded.tokens_unpadded`),
       jobMeta: p('INSERT OR REPLACE INTO job_meta VALUES (?, ?, ?, ?, ?, ?, ?)'),
       carbon: p(`INSERT OR REPLACE INTO job_carbon (host, start_us, end_us, job_id, zone, joules, pue, gco2e, gco2e_software, gco2e_wall, energy_basis, basis,
         share_measured, share_estimated, share_forecast, share_interpolated, share_static, provisional, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -170,7 +232,7 @@ export class SqliteStore implements Sink, Store {
         if (r.instanceId) s.reportInstance!.run(r.host, r.startUs, r.endUs, r.instanceId);
         for (const m of r.measured) s.hostEnergy!.run(...base, m.domain, m.device, m.source, m.quality, m.joules, m.flags.join(','));
         for (const j of r.jobShares) s.jobEnergy!.run(...base, j.jobId, j.domain, j.device, j.component, j.modality, j.joules, j.method, j.flags.join(','));
-        for (const p of r.processShares) s.processEnergy!.run(...base, p.pid, p.startTimeUs, p.jobId, p.domain, p.device, p.modality, p.joules, p.method);
+        // No process_energy rows: no read used them and they cost ~80 % of a write (docs/BENCHMARKS.md); job_meta keeps the pids.
         for (const u of r.unattributed) s.unattributed!.run(...base, u.domain, u.device, u.reason, u.modality, u.joules);
         const pids = jobPids(r);
         for (const j of r.jobs) {
@@ -190,6 +252,13 @@ export class SqliteStore implements Sink, Store {
 
   async upsertHost(h: HostRecord): Promise<void> {
     this.stmts.host!.run(h.host, h.agentVersion, JSON.stringify(h.inventory), h.seenUs, h.seenUs);
+  }
+
+  /** Several hosts in one transaction, one fsync: a thousand agents saying Hello at once cost one commit, not a thousand. */
+  async upsertHosts(hs: HostRecord[]): Promise<void> {
+    this.transaction(() => {
+      for (const h of hs) this.stmts.host!.run(h.host, h.agentVersion, JSON.stringify(h.inventory), h.seenUs, h.seenUs);
+    });
   }
 
   /**
@@ -281,25 +350,82 @@ export class SqliteStore implements Sink, Store {
   }
 
   async jobTotals(jobId: string): Promise<JobTotals | undefined> {
-    return (await this.queryJobs('WHERE job_id = ?', [jobId], {}))[0];
+    return (await this.listJobs({ jobIds: [jobId] }))[0];
   }
 
+  /**
+   * Without a time window: a page of job_summary rows (index on start), the
+   * label filter an index lookup in job_label. With one: the jobs whose span
+   * overlaps it (index on end), their totals over the window's intervals only.
+   */
   async listJobs(filter: JobFilter): Promise<JobTotals[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
+    // A rare label: read its jobs from the index, then sort them. A common one: walk jobs newest first and
+    // check each (stops at the limit). The count of the rarest wanted label picks the plan.
+    const wanted = Object.entries(filter.labels ?? {});
+    const count = this.db.prepare('SELECT count(*) AS n FROM job_label WHERE key = ? AND value = ?');
+    const rare = wanted.length > 0 && Math.min(...wanted.map(([k, v]) => (count.get(k, v) as { n: number }).n)) <= 5000;
+    for (const [k, v] of wanted) {
+      where.push(rare ? 's.job_id IN (SELECT job_id FROM job_label WHERE key = ? AND value = ?)' : 'EXISTS (SELECT 1 FROM job_label l WHERE l.job_id = s.job_id AND l.key = ? AND l.value = ?)');
+      args.push(k, v);
+    }
+    if (filter.jobIds) {
+      where.push('s.job_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.jobIds));
+    }
+    if (filter.host !== undefined) {
+      where.push('s.job_id IN (SELECT job_id FROM job_host WHERE host = ?)');
+      args.push(filter.host);
+    }
+    // A host filter sums that host's intervals only: the window path, over all time when no window is given.
+    const windowed = filter.fromUs !== undefined || filter.toUs !== undefined || filter.host !== undefined;
+    if (windowed) {
+      where.push('s.end_us > ? AND s.start_us < ?');
+      args.push(filter.fromUs ?? 0, filter.toUs ?? Number.MAX_SAFE_INTEGER);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    if (!windowed) {
+      const rows = this.db.prepare(`SELECT s.job_id FROM job_summary s ${w} ORDER BY s.start_us DESC, s.job_id LIMIT ?`).all(...args, filter.limit ?? 1000) as { job_id: string }[];
+      return this.detail(rows.map((r) => r.job_id), filter);
+    }
+    // Intervals are at most maxIntervalS long (validate.ts): one that overlaps [from, to) starts after from − that.
+    const fromUs = filter.fromUs ?? 0;
+    const rows = this.db
+      .prepare(
+        `SELECT job_id, min(start_us) AS start_us, max(end_us) AS end_us,
+          sum(software_j) AS software_j, sum(wall_j) AS wall_j, sum(dynamic_j) AS dynamic_j, sum(idle_j) AS idle_j,
+          sum(cpu_j) AS cpu_j, sum(dram_j) AS dram_j, sum(gpu_j) AS gpu_j, sum(other_j) AS other_j,
+          sum(estimated) AS estimated_n, sum(cpu_seconds) AS cpu_seconds, sum(tokens) AS tokens, sum(examples) AS examples, sum(steps) AS steps
+        FROM job_interval WHERE job_id IN (SELECT s.job_id FROM job_summary s ${w}) AND start_us >= ? AND start_us < ? AND end_us > ?${filter.host !== undefined ? ' AND host = ?' : ''} GROUP BY job_id`,
+      )
+      .all(...args, fromUs - LONGEST_INTERVAL_US, filter.toUs ?? Number.MAX_SAFE_INTEGER, fromUs, ...(filter.host !== undefined ? [filter.host] : [])) as Record<string, number | string>[];
+    const jobs = rows.map(summaryRow).sort((a, b) => b.startUs - a.startUs || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+    return this.detail(jobs.slice(0, filter.limit ?? 1000).map((j) => j.jobId), filter);
+  }
+
+  /**
+   * The page's figures, per (job, host) then combined: wall reconciled over the meter's stored
+   * intervals (wall-rows.ts), energy sources, the window remembered for carbon. Only the page's
+   * jobs are read (index on job_id), so the cost follows the page, not the store.
+   */
+  private async detail(jobIds: string[], filter: JobFilter): Promise<JobTotals[]> {
+    if (jobIds.length === 0) return [];
+    const conds = ['job_id IN (SELECT value FROM json_each(?))'];
+    const args: (string | number)[] = [JSON.stringify(jobIds)];
     if (filter.fromUs !== undefined) {
-      where.push('end_us > ?');
+      conds.push('end_us > ?');
       args.push(filter.fromUs);
     }
     if (filter.toUs !== undefined) {
-      where.push('start_us < ?');
+      conds.push('start_us < ?');
       args.push(filter.toUs);
     }
-    return this.queryJobs(where.length ? 'WHERE ' + where.join(' AND ') : '', args, filter);
-  }
-
-  /** Per-(job, host) sums, then the shared combineJobs: the same steps as the InfluxDB store. */
-  private async queryJobs(where: string, args: (string | number)[], filter: JobFilter): Promise<JobTotals[]> {
+    if (filter.host !== undefined) {
+      conds.push('host = ?');
+      args.push(filter.host);
+    }
+    const where = `WHERE ${conds.join(' AND ')}`;
     const rows = this.db
       .prepare(
         `SELECT job_id, host, min(start_us) AS start_us, max(end_us) AS end_us,
@@ -346,7 +472,8 @@ export class SqliteStore implements Sink, Store {
       ? (this.db.prepare(`SELECT host, domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host IN (${hosts.map(() => '?').join(', ')}) GROUP BY host, domain, device, source, quality`).all(...hosts) as unknown as DeviceQuality[])
       : [];
     const sources = energySources(jobDevices.map((r) => ({ jobId: r.job_id, host: r.host, domain: r.domain, device: r.device, joules: r.joules })), devices);
-    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, filter), wall.notes), filter), sources);
+    const order = new Map(jobIds.map((id, i) => [id, i]));
+    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, { ...filter, limit: undefined }), wall.notes), filter), sources).sort((x, y) => order.get(x.jobId)! - order.get(y.jobId)!);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
@@ -360,31 +487,44 @@ export class SqliteStore implements Sink, Store {
     return meterSeries(ivs.map((r) => ({ startUs: r.start_us!, endUs: r.end_us!, wallJoules: r.wall_j!, componentJoules: r.software_j! })), jobs.map((j) => ({ startUs: j.start_us as number, jobId: j.job_id as string, softwareJoules: j.software_j as number, wallJoules: j.wall_j as number })));
   }
 
-  /** Sums and distinct values, then the shared combineCarbon: the same steps as the InfluxDB store. */
   async jobCarbon(jobId: string, window: JobWindow = {}): Promise<JobCarbonTotals | undefined> {
-    // The same interval predicate as listJobs: intervals overlapping the window count whole.
-    const clip = `job_id = ? AND end_us > ? AND start_us < ?`;
-    const args = [jobId, window.fromUs ?? Number.MIN_SAFE_INTEGER, window.toUs ?? Number.MAX_SAFE_INTEGER] as const;
-    const r = this.db
+    return (await this.jobCarbonMany([jobId], window)).get(jobId);
+  }
+
+  /**
+   * Sums and distinct values per job in one query, then the shared combineCarbon: the same steps
+   * as the InfluxDB store. With a window, the intervals overlapping it count whole (as listJobs).
+   */
+  async jobCarbonMany(jobIds: string[], window: JobWindow = {}): Promise<Map<string, JobCarbonTotals>> {
+    const out = new Map<string, JobCarbonTotals>();
+    if (jobIds.length === 0) return out;
+    const rows = this.db
       .prepare(
-        `SELECT count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
+        `SELECT job_id, count(*) AS n, sum(joules) AS joules, sum(gco2e) AS gco2e, sum(gco2e_software) AS gco2e_software, sum(gco2e_wall) AS gco2e_wall,
           sum(provisional) AS provisional, sum(joules * share_measured) AS q_measured, sum(joules * share_estimated) AS q_estimated,
-          sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static
-        FROM job_carbon WHERE ${clip}`,
+          sum(joules * share_forecast) AS q_forecast, sum(joules * share_interpolated) AS q_interpolated, sum(joules * share_static) AS q_static,
+          json_group_array(DISTINCT zone) AS zones, json_group_array(DISTINCT basis) AS bases, json_group_array(DISTINCT energy_basis) AS energy_bases,
+          json_group_array(DISTINCT sources) AS sources, json_group_array(DISTINCT pue) AS pues
+        FROM job_carbon WHERE job_id IN (SELECT value FROM json_each(?)) AND end_us > ? AND start_us < ? GROUP BY job_id`,
       )
-      .get(...args) as Record<string, number | null>;
-    const n = (k: string) => r[k] ?? 0;
-    const sums: CarbonSums = {
-      rows: n('n'),
-      joules: n('joules'),
-      gco2e: n('gco2e'),
-      gco2eSoftware: n('gco2e_software'),
-      gco2eWall: n('gco2e_wall'),
-      provisionalRows: n('provisional'),
-      byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
-    };
-    const distinct = (column: string) => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM job_carbon WHERE ${clip}`).all(...args) as { v: string }[]).map((x) => x.v);
-    return combineCarbon(jobId, sums, { zones: distinct('zone'), bases: distinct('basis'), energyBases: distinct('energy_basis'), sources: distinct('sources'), pues: distinct('pue').map(Number) });
+      .all(JSON.stringify(jobIds), window.fromUs ?? Number.MIN_SAFE_INTEGER, window.toUs ?? Number.MAX_SAFE_INTEGER) as Record<string, number | string | null>[];
+    for (const r of rows) {
+      const n = (k: string) => Number(r[k] ?? 0);
+      const list = (k: string) => JSON.parse(String(r[k] ?? '[]')) as string[];
+      const sums: CarbonSums = {
+        rows: n('n'),
+        joules: n('joules'),
+        gco2e: n('gco2e'),
+        gco2eSoftware: n('gco2e_software'),
+        gco2eWall: n('gco2e_wall'),
+        provisionalRows: n('provisional'),
+        byQuality: { measured: n('q_measured'), estimated: n('q_estimated'), forecast: n('q_forecast'), interpolated: n('q_interpolated'), static: n('q_static') },
+      };
+      const jobId = String(r.job_id);
+      const t = combineCarbon(jobId, sums, { zones: list('zones'), bases: list('bases'), energyBases: list('energy_bases'), sources: list('sources'), pues: (JSON.parse(String(r.pues ?? '[]')) as number[]).map(Number) });
+      if (t) out.set(jobId, t);
+    }
+    return out;
   }
 
   async provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
@@ -434,4 +574,25 @@ function migrate(db: DatabaseSync): void {
       throw err;
     }
   }
+}
+
+/** A job_summary row, or window sums in its shape -> totals (hosts and labels filled in after). */
+function summaryRow(r: Record<string, number | string>): JobTotals {
+  return {
+    jobId: r.job_id as string,
+    labels: {},
+    hosts: [],
+    startUs: r.start_us as number,
+    endUs: r.end_us as number,
+    softwareJoules: r.software_j as number,
+    wallJoules: r.wall_j as number,
+    dynamicJoules: r.dynamic_j as number,
+    idleJoules: r.idle_j as number,
+    byComponent: { cpu: r.cpu_j as number, dram: r.dram_j as number, gpu: r.gpu_j as number, other: r.other_j as number },
+    estimated: Number(r.estimated_n) > 0,
+    cpuSeconds: r.cpu_seconds as number,
+    tokens: r.tokens as number,
+    examples: r.examples as number,
+    steps: r.steps as number,
+  };
 }

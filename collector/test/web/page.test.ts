@@ -34,6 +34,7 @@ let browser: Browser;
 let page: Page;
 
 const N = 120;
+const LONG_INTERVALS = 90 * 24;
 const INTERVAL_S = 10;
 // 5-minute grid intensity periods, as UK Carbon Intensity or Electricity Maps give them.
 const intensityAt = (k: number) => 330 + 60 * Math.sin(k / 2);
@@ -62,6 +63,8 @@ before(async () => {
   const jobs = [...defaultJobs(N), { jobId: 'slurm/84211.0', labels: { task: 'wnli', model: 'distilbert' }, pid: 4303, gpu: GPU1, from: 5, to: 20, tokensPerInterval: 20_000 }];
   await seedGpuHost(store, endUs, N, INTERVAL_S, jobs);
   await seedEstimateHost(store, endUs);
+  // A pre-training run of 90 days (hourly intervals) that ended 100 days ago, on the same host.
+  await seedGpuHost(store, endUs - 100 * 86400e6, LONG_INTERVALS, 3600, [{ jobId: 'pretrain-90d', labels: { task: 'pretraining', model: 'bert-large' }, pid: 7001, gpu: GPU1, from: 0, to: LONG_INTERVALS, tokensPerInterval: 5e8 }]);
   const tokens = parseTokens([
     { name: 'page', token: READ, scopes: ['read'] },
     { name: 'slurm', token: WRITE_ONLY, scopes: ['jobs:write'] },
@@ -192,4 +195,20 @@ test('a job id with a slash opens, and an unknown job says so', async () => {
   await page.goto(base + '/#/job/no-such-job');
   await page.waitForSelector('.banner.error');
   assert.match((await page.textContent('.banner.error')) ?? '', /No job "no-such-job"/);
+});
+
+test('a 90-day job opens: the series step fits the range, within the point cap', async () => {
+  const r = await api<JobReport>('/v1/jobs/pretrain-90d');
+  assert.ok(Math.abs(r.durationSeconds - 90 * 86400) < 1, `duration ${r.durationSeconds} s`);
+  await page.goto(base + '/#/job/pretrain-90d');
+  await page.waitForSelector('section.job[data-job="pretrain-90d"] .chart path.band');
+  assert.equal(await page.locator('.banner.error').count(), 0, 'no error banner');
+  assertShows(await page.textContent('[data-field="software"]'), r.energy.softwareKwh, 'software');
+  // Without a step the API picks one: every hour of the 90 days lands in some bucket, and the energy adds up.
+  const points = (await api<{ points: { t: string; watts: Record<string, number> }[] }>('/v1/jobs/pretrain-90d/series')).points;
+  assert.ok(points.length > 100 && points.length <= 10_000, `${points.length} points`);
+  const stepS = (Date.parse(points[1]!.t) - Date.parse(points[0]!.t)) / 1000;
+  const kwh = points.reduce((a, p) => a + Object.values(p.watts).reduce((x, w) => x + w, 0) * stepS, 0) / 3.6e6;
+  const b = r.energy.byComponentKwh;
+  assert.ok(Math.abs(kwh - (b.cpu + b.dram + b.gpu + b.other)) < 1e-6 * kwh, `series ${kwh} kWh vs components`);
 });

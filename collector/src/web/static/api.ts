@@ -58,8 +58,9 @@ const enc = encodeURIComponent;
 export const api = {
   hosts: () => get<{ hosts: HostView[] }>('/v1/hosts').then((b) => b.hosts),
   hostSeries: (host: string, fromUs: number, toUs: number, stepS: number) => get<{ points: SeriesPoint[] }>(`/v1/hosts/${enc(host)}/series?from=${fromUs}&to=${toUs}&step=${stepS}`).then((b) => b.points),
-  jobs: (q: { labels?: Record<string, string>; fromUs?: number; toUs?: number; limit?: number }) => {
+  jobs: (q: { labels?: Record<string, string>; fromUs?: number; toUs?: number; host?: string; limit?: number }) => {
     const p = new URLSearchParams();
+    if (q.host !== undefined) p.set('host', q.host);
     for (const [k, v] of Object.entries(q.labels ?? {})) p.set(`label.${k}`, v);
     if (q.fromUs !== undefined) p.set('from', String(q.fromUs));
     if (q.toUs !== undefined) p.set('to', String(q.toUs));

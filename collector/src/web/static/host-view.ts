@@ -32,7 +32,8 @@ async function hostCard(host: HostView): Promise<HTMLElement> {
   const stepS = stepFor((endUs - fromUs) / 1e6, 120, Math.ceil(5 * intervalS));
   const [points, jobs] = await Promise.all([
     endUs > fromUs ? api.hostSeries(host.host, Math.floor(fromUs), Math.ceil(endUs) + 1, stepS) : Promise.resolve([]),
-    latest ? api.jobs({ fromUs: isoToUs(latest.start), toUs: isoToUs(latest.end), limit: 10000 }) : Promise.resolve([]),
+    // Only this host's jobs in its latest interval, with this host's energy only (a job on several hosts counts here once).
+    latest ? api.jobs({ fromUs: isoToUs(latest.start), toUs: isoToUs(latest.end), host: host.host, limit: 10000 }) : Promise.resolve([]),
   ]);
   const rows = domainRows(host);
   const un = unattributed(host, jobs);
