@@ -157,7 +157,7 @@ test('restored from a snapshot (agent restart on this boot): the gap CPU goes to
     f.put({ pid: 100, comm: 'train', ppid: 1, utime: 500, stime: 0, starttime: 1000, env: { WATTPRINT_JOB_ID: 'j1' } });
     f.put({ pid: 101, comm: 'gone', ppid: 1, utime: 50, stime: 0, starttime: 1000 });
     f.put({ pid: 102, comm: 'reused', ppid: 1, utime: 70, stime: 0, starttime: 1000 });
-    const before = new ProcScanner({ procfsRoot: f.root });
+    const before = new ProcScanner({ procfsRoot: f.root, collectCommands: true });
     before.scan();
     const snap = JSON.parse(JSON.stringify(before.snapshot())); // as persisted
     before.close();
@@ -167,7 +167,7 @@ test('restored from a snapshot (agent restart on this boot): the gap CPU goes to
     f.kill(101);
     f.put({ pid: 102, comm: 'new-owner', ppid: 1, utime: 40, stime: 0, starttime: f.uptimeTicks - 100 });
     f.put({ pid: 103, comm: 'worker', ppid: 100, utime: 120, stime: 0, starttime: f.uptimeTicks - 500, env: { WATTPRINT_JOB_ID: 'j1' } });
-    const after = new ProcScanner({ procfsRoot: f.root });
+    const after = new ProcScanner({ procfsRoot: f.root, collectCommands: true });
     after.restore(snap);
     const r = after.scan();
     after.close();

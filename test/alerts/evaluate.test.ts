@@ -174,7 +174,7 @@ describe('config', () => {
       [{ notifiers: [{ kind: 'webhook', url: 'ftp://x' }] }, /notifiers\[0\]\.url: use http:\/\/ or https:\/\//],
       [{ notifiers: [{ kind: 'slack', url: 'http://x' }] }, /notifiers\[0\]\.kind: "slack" is not one of webhook, alertmanager/],
       [{ notifiers: [{ kind: 'webhook', url: 'http://x', retry: { attempts: 0 } }] }, /notifiers\[0\]\.retry\.attempts: expected a number in \[1, 100\], got 0/],
-      [{ notifiers: [{ kind: 'webhook', url: 'http://x', headers: { a: 1 } }] }, /notifiers\[0\]\.headers\.a: expected a string, got 1/],
+      [{ notifiers: [{ kind: 'webhook', url: 'http://x', headers: { a: 1 } }] }, /notifiers\[0\]\.headers\.a: expected a string, \{"file": PATH\} or \{"env": NAME\}/],
     ];
     for (const [value, re] of cases) assert.throws(() => parseAlertConfig(value, 'a.json'), re, JSON.stringify(value));
   });

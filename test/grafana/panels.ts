@@ -10,7 +10,7 @@ export const DASHBOARDS = path.join(REPO, 'deploy/grafana/dashboards');
 
 interface Target { refId: string; query: string }
 export interface Panel { id: number; title: string; interval?: string; targets: Target[] }
-interface Variable { name: string; query: string; regex: string; multi: boolean; includeAll: boolean; sort: number }
+interface Variable { name: string; type?: string; query: string; regex: string; multi: boolean; includeAll: boolean; sort: number }
 export interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] } }
 export type Series = { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] };
 export interface Range { fromMs: number; toMs: number }
@@ -56,6 +56,8 @@ export function interpolate(q: string, vars: Map<string, string>, range: Range, 
 export async function resolveVariables(d: Dashboard, query: (q: string) => Promise<Series[]>, range: Range, emptyVariables: string[] = []): Promise<Map<string, string>> {
   const vars = new Map<string, string>();
   for (const v of d.templating.list) {
+    // The datasource variable picks the server (Grafana resolves it); queries go to this one.
+    if (v.type === 'datasource') continue;
     const q = interpolate(v.query, vars, range, 10_000);
     const isValueFirst = /show field keys|show retention policies/i.test(q);
     const found = new Set<string>();
