@@ -8,7 +8,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { AttributionResult } from '../attribution/types.ts';
 import type { CarbonResult } from '../carbon/compute.ts';
 import { SqliteStore } from './sqlite.ts';
-import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, SeriesPoint, Sink, Store } from './sink.ts';
+import type { CarbonWrite, GridIntensity, HostRecord, HostSummary, JobCarbonTotals, JobFilter, JobTotals, JobWindow, SeriesPoint, Sink, StoredInstance, Store } from './sink.ts';
 
 interface Call {
   id: number;
@@ -135,18 +135,22 @@ export class SqliteThreadStore implements Sink, Store {
   hostEnergy(host: string, fromUs?: number, toUs?: number) {
     return this.reader.call<{ domain: string; device: string; source: string; quality: string; joules: number }[]>('hostEnergy', host, fromUs, toUs);
   }
-  jobCarbon(jobId: string): Promise<JobCarbonTotals | undefined> {
-    return this.reader.call('jobCarbon', jobId);
+  jobCarbon(jobId: string, window?: JobWindow): Promise<JobCarbonTotals | undefined> {
+    return this.reader.call('jobCarbon', jobId, window);
   }
-  jobCarbonMany(jobIds: string[]): Promise<Map<string, JobCarbonTotals>> {
-    return this.reader.call('jobCarbonMany', jobIds);
+  jobCarbonMany(jobIds: string[], window?: JobWindow): Promise<Map<string, JobCarbonTotals>> {
+    return this.reader.call('jobCarbonMany', jobIds, window);
+  }
+  /** One agent per host: read from the committed rows (WAL), so it sees what any collector stored. */
+  otherInstanceOverlapping(host: string, instanceId: string, fromUs: number, toUs: number): Promise<StoredInstance | undefined> {
+    return this.reader.call('otherInstanceOverlapping', host, instanceId, fromUs, toUs);
   }
   provisionalCarbon(sinceUs: number): Promise<CarbonResult[]> {
     return this.reader.call('provisionalCarbon', sinceUs);
   }
 }
 
-const METHODS = new Set(['write', 'upsertHost', 'upsertHosts', 'writeCarbon', 'writeGridIntensity', 'listHosts', 'jobTotals', 'listJobs', 'hostSeries', 'jobSeries', 'hostEnergy', 'jobCarbon', 'jobCarbonMany', 'provisionalCarbon']);
+const METHODS = new Set(['write', 'upsertHost', 'upsertHosts', 'writeCarbon', 'writeGridIntensity', 'listHosts', 'jobTotals', 'listJobs', 'hostSeries', 'jobSeries', 'hostEnergy', 'jobCarbon', 'jobCarbonMany', 'provisionalCarbon', 'otherInstanceOverlapping']);
 
 if (!isMainThread && (workerData as { role?: string })?.role && parentPort) {
   const { file } = workerData as { file: string; role: string };
