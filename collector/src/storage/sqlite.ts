@@ -167,7 +167,6 @@ const MIGRATIONS: string[] = [
       last_us = max(last_us, excluded.last_us);
   END;
   CREATE INDEX job_interval_start ON job_interval (start_us);
-  CREATE INDEX job_interval_job ON job_interval (job_id, start_us);
   `,
 ];
 
