@@ -502,7 +502,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     let candidates = filter.jobIds;
     const wanted = Object.entries(filter.labels ?? {});
     if (wanted.length > 0) {
-      const found = await this.select(wanted.map(([k, v]) => `SHOW TAG VALUES FROM ${this.from(M.jobLabel)} WITH KEY = "job" WHERE "label" = ${quoteString(`${k}=${v}`)}`));
+      // "v1,v2" means either value (matchesLabels).
+      const found = await this.select(wanted.map(([k, v]) => `SHOW TAG VALUES FROM ${this.from(M.jobLabel)} WITH KEY = "job" WHERE ${v.split(',').map((one) => `"label" = ${quoteString(`${k}=${one}`)}`).join(' OR ')}`));
       let ids = new Set(found[0]!.map((r) => str(r.value)));
       for (const rows of found.slice(1)) {
         const next = new Set(rows.map((r) => str(r.value)));

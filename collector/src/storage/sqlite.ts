@@ -362,12 +362,17 @@ export class SqliteStore implements Sink, Store {
     const args: (string | number)[] = [];
     // A rare label: read its jobs from the index, then sort them. A common one: walk jobs newest first and
     // check each (stops at the limit). The count of the rarest wanted label picks the plan.
-    const wanted = Object.entries(filter.labels ?? {});
-    const count = this.db.prepare('SELECT count(*) AS n FROM job_label WHERE key = ? AND value = ?');
-    const rare = wanted.length > 0 && Math.min(...wanted.map(([k, v]) => (count.get(k, v) as { n: number }).n)) <= 5000;
-    for (const [k, v] of wanted) {
-      where.push(rare ? 's.job_id IN (SELECT job_id FROM job_label WHERE key = ? AND value = ?)' : 'EXISTS (SELECT 1 FROM job_label l WHERE l.job_id = s.job_id AND l.key = ? AND l.value = ?)');
-      args.push(k, v);
+    // "v1,v2" means either value (matchesLabels).
+    const wanted = Object.entries(filter.labels ?? {}).map(([k, v]) => [k, v.split(',')] as const);
+    const count = this.db.prepare("SELECT count(*) AS n FROM job_label WHERE key = ? AND value IN (SELECT value FROM json_each(?))");
+    const rare = wanted.length > 0 && Math.min(...wanted.map(([k, vs]) => (count.get(k, JSON.stringify(vs)) as { n: number }).n)) <= 5000;
+    for (const [k, vs] of wanted) {
+      where.push(
+        rare
+          ? 's.job_id IN (SELECT job_id FROM job_label WHERE key = ? AND value IN (SELECT value FROM json_each(?)))'
+          : 'EXISTS (SELECT 1 FROM job_label l WHERE l.job_id = s.job_id AND l.key = ? AND l.value IN (SELECT value FROM json_each(?)))',
+      );
+      args.push(k, JSON.stringify(vs));
     }
     if (filter.jobIds) {
       where.push('s.job_id IN (SELECT value FROM json_each(?))');
