@@ -155,7 +155,7 @@ test('every operation: operationId, tag, parameters, and exactly the response co
     assert.ok(declared.includes(401), `${key}: 401`);
   }
   const params = (key: string) => ops.find((o) => o.key === key)!.op.parameters!.filter((x) => x.in === 'query').map((x) => x.name).sort();
-  assert.deepEqual(params('GET /v1/jobs'), ['from', 'label.<name>', 'limit', 'to']);
+  assert.deepEqual(params('GET /v1/jobs'), ['from', 'host', 'label.<name>', 'limit', 'to']);
   assert.deepEqual(params('GET /v1/hosts/:host/series'), ['from', 'step', 'to']);
   assert.deepEqual(params('GET /v1/jobs/:id/series'), ['from', 'step', 'to']);
 });

@@ -78,7 +78,7 @@ test('wrong credentials and a missing database: exit 1 with one line naming the 
   // The same through the environment variable, and a database that is not there.
   const missing = await runCollector(['--influx', `http://admin@127.0.0.1:${secured.port}/nowhere`, '--influx-no-schema'], { WATTPRINT_INFLUX_PASSWORD: 'right' });
   assert.equal(missing.code, 1, missing.out.join('\n'));
-  assert.match(errorLines(missing.out).join('\n'), /^wattprint collector: --influx http:\/\/admin@127\.0\.0\.1:\d+\/nowhere: database "nowhere" \(the URL's path\) does not exist/);
+  assert.match(errorLines(missing.out).join('\n'), /^wattprint collector: --influx http:\/\/(admin|\[redacted\])@127\.0\.0\.1:\d+\/nowhere: database "nowhere" \(the URL's path\) does not exist/);
 });
 
 test('an InfluxDB that is not up yet: the collector starts, /readyz is 503, then 200 once it answers', async () => {

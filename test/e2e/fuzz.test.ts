@@ -92,6 +92,7 @@ test('gRPC: mutated reports are acked or rejected with a code, never INTERNAL; w
   const reports: ((seq: number) => ReportT)[] = [...ISSUE_REPORTS, ...cases.map((m) => (s: number) => withMutations(fuzzReport('fuzz-host', s), m))];
   let seq = 0;
   let accepted = 0;
+  let quarantinable = 0;
   const codes: Record<string, number> = {};
   for (let start = 0; start < reports.length; start += 150) {
     const c = openIngest(collector.grpcPort, true);
@@ -120,12 +121,19 @@ test('gRPC: mutated reports are acked or rejected with a code, never INTERNAL; w
       if (rejected.has(s)) continue;
       accepted++;
       assert.equal(checkReportFields(r as Parameters<typeof checkReportFields>[0]), undefined, `accepted report ${s} is within the limits`);
-      for (const e of r.energy ?? []) assert.ok(Number.isFinite(e.joules ?? 0) && (e.joules ?? 0) >= 0);
+      // A reading that is not finite or negative is quarantined (its report stored without it), never counted.
+      quarantinable += (r.energy ?? []).filter((e) => !(Number.isFinite(e.joules ?? 0) && (e.joules ?? 0) >= 0)).length;
     }
     assert.deepEqual(rejections(c).filter((x) => x.startsWith(`${sentinel}:`)), [], 'the sentinel is accepted');
     c.close();
   }
   assert.ok(accepted > 0 && Object.keys(codes).length >= 3, `some accepted (${accepted}), several rejection codes (${JSON.stringify(codes)})`);
+  if (quarantinable > 0) {
+    // Every bad reading of an accepted report was counted as quarantined (issue 15), so it is not in the host's energy.
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const counted = text.split('\n').filter((l) => l.startsWith('wattprint_ingest_readings_quarantined')).reduce((sum, l) => sum + Number(l.trim().split(' ').pop()), 0);
+    assert.ok(counted >= quarantinable, `${quarantinable} bad readings in accepted reports, ${counted} counted as quarantined`);
+  }
 });
 
 test('gRPC: random and truncated frames end the stream with INVALID_ARGUMENT (or nothing), never INTERNAL', async () => {

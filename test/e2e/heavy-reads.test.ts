@@ -31,7 +31,7 @@ function fill(file: string): void {
   new SqliteStore(file).close();
   const db = new DatabaseSync(file);
   db.exec('BEGIN');
-  const ins = db.prepare('INSERT INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, 0)');
+  const ins = db.prepare('INSERT INTO job_interval VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, 0, 0)');
   const meta = db.prepare("INSERT INTO job_meta VALUES (?, ?, ?, ?, ?, '', 0)");
   for (let j = 0; j < JOBS; j++) {
     const host = `h${j % 50}`;

@@ -41,7 +41,7 @@ before(async () => {
   assert.equal(process.getuid?.(), 0, 'this test runs clients as other users through setpriv: run it as root');
   const fixture = RaplFixture.server(path.join(dir, 'sysfs'));
   agent = wattprint(['agent', '--plaintext', '--collector', '127.0.0.1:9', '--host', 'sock-host', '--spool-dir', path.join(dir, 'spool'), '--socket', sock, '--sysfs-root', fixture.root, '--interval-ms', '200']);
-  await waitForLine(agent, /wattprint agent: host sock-host/);
+  await waitForLine(agent, /host sock-host, sending to/);
   await eventually(() => fs.existsSync(sock), 10_000, 'the socket');
 });
 after(async () => {

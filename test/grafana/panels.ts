@@ -42,6 +42,8 @@ export function durationMs(d: string): number {
 export function interpolate(q: string, vars: Map<string, string>, range: Range, intervalMs: number): string {
   let out = q
     .replaceAll('$timeFilter', `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`)
+    .replaceAll('${__from}', String(range.fromMs))
+    .replaceAll('${__to}', String(range.toMs))
     .replaceAll('$__interval_ms', String(intervalMs))
     .replaceAll('$__interval', `${intervalMs}ms`);
   out = out.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (_whole, a?: string, b?: string, c?: string) => {
