@@ -76,10 +76,12 @@ test('an agent present but refusing the user: measure says so and exits 1; --sta
   const fixture = RaplFixture.server(fs.mkdtempSync(path.join(dir, 'sys-')));
   fs.chmodSync(fixture.root, 0o755);
   await startStack(state, fixture);
-  fs.chmodSync(state, 0o755); // the socket itself stays 0660: nobody gets EACCES
+  fs.chmodSync(state, 0o755);
   const nobody = { uid: 65534, gid: 65534 };
   // Pinned through WATTPRINT_SOCKET (step 2 of the discovery): this machine's system socket is not the test's.
   const sock = path.join(state, 'agent.sock');
+  // The agent's socket is 0666 with a uid check (issue 17); an operator who closes it to a group makes nobody get EACCES.
+  fs.chmodSync(sock, 0o660);
   const refused = await runMeasure(['--state-dir', state, '--sysfs-root', fixture.root, '--interval-ms', '200', '--', 'true'], nobody, sock);
   assert.equal(refused.code, 1, refused.stderr);
   assert.match(refused.stderr, /an agent is running at .*agent\.sock \(WATTPRINT_SOCKET\) but refuses this user \(EACCES.*--standalone/);

@@ -72,13 +72,13 @@ test('a version-1 file is upgraded and its job labels survive', async () => {
   fs.rmSync(path.dirname(file), { recursive: true });
 });
 
-/** What migration 4 adds, removed again (back to a version-3 file). */
-const UNDO_4 = `
+/** What migration 6 adds, removed again (back to a version-5 file). */
+const UNDO_6 = `
   DROP TRIGGER job_interval_added; DROP TRIGGER job_interval_restated; DROP TRIGGER job_meta_labels;
   DROP TABLE job_summary; DROP TABLE job_host; DROP TABLE job_label; DROP INDEX job_interval_start;
-  PRAGMA user_version = 3;`;
+  PRAGMA user_version = 5;`;
 
-test('a version-3 file gets job summaries equal to summing its intervals; later writes and replays keep them equal', async () => {
+test('a version-5 file gets job summaries equal to summing its intervals; later writes and replays keep them equal', async () => {
   const file = tmpFile();
   const all = fixtureResults();
   const s1 = new SqliteStore(file);
@@ -89,7 +89,7 @@ test('a version-3 file gets job summaries equal to summing its intervals; later 
   const direct = sums();
   await s1.close();
   const db = new DatabaseSync(file);
-  db.exec(UNDO_4);
+  db.exec(UNDO_6);
   db.close();
   const s2 = new SqliteStore(file);
   assert.equal(version(file), SCHEMA_VERSION);
@@ -126,7 +126,7 @@ test('a version-2 file gets the carbon columns; an old carbon row keeps its figu
   await s.close();
   // Back to version 2 by hand: what migrations 3 and 4 add, removed again.
   const db = new DatabaseSync(file);
-  db.exec(UNDO_4);
+  db.exec(UNDO_6);
   db.exec(`
     ALTER TABLE job_interval DROP COLUMN tokens_unpadded;
     DROP TABLE host_carbon; DROP INDEX job_carbon_job; DROP TABLE job_carbon; DROP TABLE grid_intensity;
@@ -160,15 +160,16 @@ test('a version-2 file gets the carbon columns; an old carbon row keeps its figu
   fs.rmSync(path.dirname(file), { recursive: true });
 });
 
-test('a version-3 file gets tokens_unpadded (0 for old rows) and reads as before', async () => {
+test('a version-4 file gets tokens_unpadded (0 for old rows) and reads as before', async () => {
   const file = tmpFile();
   const s = new SqliteStore(file);
   await s.close();
   const db = new DatabaseSync(file);
+  db.exec(UNDO_6.replace('PRAGMA user_version = 5;', ''));
   db.exec(`
     ALTER TABLE job_interval DROP COLUMN tokens_unpadded;
     INSERT INTO job_interval VALUES ('h', 10, 20, 'old-job', 100, 110, 80, 20, 30, 10, 60, 10, 0, 1, 5000, 40, 2);
-    PRAGMA user_version = 3;
+    PRAGMA user_version = 4;
   `);
   db.close();
   const again = new SqliteStore(file);
