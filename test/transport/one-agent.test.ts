@@ -26,7 +26,7 @@ test('a second agent for a host is refused through another collector on the same
     await sleep(1500);
     load.stop();
     await expectExactlyStored(db, 'dup', load, 20_000);
-    const line = await waitFor('the refusal in the second collector\'s log', () => /ingest: rejected report \d+ from dup: duplicate_agent: .*stored by agent instance (\S+); this one is (\S+):/.exec(c2.output()) ?? undefined, 10_000);
+    const line = await waitFor('the refusal in the second collector\'s log', () => /rejected report \d+ from dup: duplicate_agent: .*stored by agent instance (\S+); this one is (\S+):/.exec(c2.output()) ?? undefined, 10_000);
     assert.notEqual(line[1], line[2], 'both instances named');
     assert.match(second.output(), /collector rejected report \d+: duplicate_agent/, 'the second agent is told');
     assert.doesNotMatch(c1.output(), /duplicate_agent/, 'the first agent is never refused');
