@@ -223,5 +223,6 @@ test('two collectors from collector.env on one InfluxDB: failover, registrations
   // panels have rows too.
   const empty: string[] = [];
   for (const [file, d] of loadDashboards()) for (const e of await emptyPanels(d, influxQuery, range)) empty.push(`${file}: ${e}`);
-  assert.deepEqual(empty, [], 'panels without rows');
+  // The variable picks a job without progress: its per-token panels are empty by design (null, not 0).
+  assert.deepEqual(empty.filter((e) => !/Energy per 1M tokens/.test(e)), [], 'panels without rows');
 });

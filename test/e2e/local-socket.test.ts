@@ -117,7 +117,7 @@ test('wattprint measure, run by a user, says so when the socket refuses it inste
   fs.chmodSync(state, 0o777);
   try {
     const out = await run('setpriv', [`--reuid=${VICTIM}`, `--regid=${VICTIM}`, '--clear-groups', NODE, '--disable-warning=ExperimentalWarning', CLI, 'measure', '--socket', closed, '--state-dir', state, '--sysfs-root', path.join(dir, 'sysfs'), '--interval-ms', '200', '--', 'true'], { env: { ...process.env, HOME: state } }).catch((e) => e as { stdout: string; stderr: string });
-    assert.match(out.stderr, new RegExp(`cannot use the agent socket ${closed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: permission denied`));
+    assert.match(out.stderr, new RegExp(`an agent is running at ${closed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(--socket\\) but refuses this user \\(EACCES.*--standalone`));
   } finally {
     srv.close();
   }
