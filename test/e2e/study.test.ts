@@ -126,7 +126,8 @@ test('the study table, replayed through a collector, comes back from `wattprint 
   let t = NOW_US - 5 * 86400e6;
   const ftReports: Report[] = [];
   for (const r of STUDY.fineTuning) {
-    ftReports.push(...runReports({ host: 'a100-node', jobId: `ft-${r.dataset}`, labels: { phase: 'fine-tuning', dataset: r.dataset, task: r.task, model: 'bert-base', gpu_model: 'A100' }, startUs: t, seconds: r.seconds, stepS: 60, wallKwh: r.wallKwh, gpus: 1, examples: r.examples, tokens: r.examples * 128 }));
+    // Job ids take no spaces (proto/src/limits.ts): "SQuAD v1" runs as ft-SQuAD-v1.
+    ftReports.push(...runReports({ host: 'a100-node', jobId: `ft-${r.dataset.replaceAll(' ', '-')}`, labels: { phase: 'fine-tuning', dataset: r.dataset, task: r.task, model: 'bert-base', gpu_model: 'A100' }, startUs: t, seconds: r.seconds, stepS: 60, wallKwh: r.wallKwh, gpus: 1, examples: r.examples, tokens: r.examples * 128 }));
     t += (r.seconds + 600) * 1e6; // ten idle minutes between runs: no reports, no job
   }
   const spools = [replay(grpc, 'rtx8000-node', 'Quadro RTX 8000', 4, ptReports), replay(grpc, 'a100-node', 'NVIDIA A100-SXM4-40GB', 1, ftReports)];
