@@ -477,7 +477,7 @@ export class SqliteStore implements Sink, Store {
       : [];
     const sources = energySources(jobDevices.map((r) => ({ jobId: r.job_id, host: r.host, domain: r.domain, device: r.device, joules: r.joules })), devices);
     const order = new Map(jobIds.map((id, i) => [id, i]));
-    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, { ...filter, limit: undefined }), wall.notes), filter), sources).sort((x, y) => order.get(x.jobId)! - order.get(y.jobId)!);
+    return withEnergySources(withWindow(withWallNotes(combineJobs(wall.rows, labelSets, { ...filter, limit: jobIds.length }), wall.notes), filter), sources).sort((x, y) => order.get(x.jobId)! - order.get(y.jobId)!);
   }
 
   async hostWallRatio(host: string): Promise<number | undefined> {
