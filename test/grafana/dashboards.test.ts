@@ -14,6 +14,7 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
+import { durationMs, interpolate, type Range } from './panels.ts';
 import { parse as parseYaml } from 'yaml';
 import { StaticProvider } from '@wattprint/collector/carbon/static.ts';
 import { carbonForInterval } from '@wattprint/collector/carbon/compute.ts';
@@ -51,29 +52,6 @@ function formatValue(v: Variable, values: string[]): string {
   if (!v.multi && !v.includeAll) return values[0] ?? '';
   const escaped = values.map(escapeRegex);
   return escaped.length === 1 ? escaped[0]! : `(${escaped.join('|')})`;
-}
-
-function durationMs(d: string): number {
-  const m = /^>?(\d+)(ms|s|m|h|d)$/.exec(d);
-  if (!m) throw new Error(`bad interval ${d}`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms']!;
-}
-
-interface Range { fromMs: number; toMs: number }
-
-function interpolate(q: string, vars: Map<string, string>, range: Range, intervalMs: number): string {
-  let out = q
-    .replaceAll('$timeFilter', `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`)
-    .replaceAll('${__from}', String(range.fromMs))
-    .replaceAll('${__to}', String(range.toMs))
-    .replaceAll('$__interval_ms', String(intervalMs))
-    .replaceAll('$__interval', `${intervalMs}ms`);
-  out = out.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a?: string, b?: string, c?: string) => {
-    const name = a ?? b ?? c!;
-    if (!vars.has(name)) throw new Error(`query uses $${name}, which is not a variable of the dashboard: ${q}`);
-    return vars.get(name)!;
-  });
-  return out;
 }
 
 describe('Grafana dashboards on a real InfluxDB', () => {
