@@ -75,7 +75,7 @@ test('a version-1 file is upgraded and its job labels survive', async () => {
 /** What migration 6 adds, removed again (back to a version-5 file). */
 const UNDO_6 = `
   DROP TRIGGER job_interval_added; DROP TRIGGER job_interval_restated; DROP TRIGGER job_meta_labels;
-  DROP TABLE job_summary; DROP TABLE job_host; DROP TABLE job_label; DROP INDEX job_interval_start;
+  DROP TABLE job_summary; DROP TABLE job_host; DROP TABLE job_label; DROP INDEX job_interval_start; DROP INDEX job_energy_job;
   PRAGMA user_version = 5;`;
 
 test('a version-5 file gets job summaries equal to summing its intervals; later writes and replays keep them equal', async () => {

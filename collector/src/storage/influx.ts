@@ -584,7 +584,8 @@ export class InfluxStore implements Sink, Store, DeadLetterStore {
     const [jobDevices, devices, counted] = hosts.length
       ? await this.select([
           `SELECT "joules" FROM ${this.from(M.jobEnergy)} WHERE ${[...jeWhere, domainIn, `"modality" != 'other'`].join(' AND ')} GROUP BY "job", "host", "domain", "device"`,
-          `SELECT sum("joules") AS "joules" FROM ${this.from(M.hostEnergy)} WHERE (${hosts.map((h) => `"host" = ${quoteString(h)}`).join(' OR ')}) GROUP BY "host", "domain", "device", "source", "quality"`,
+          // The devices' readings over the page's span only, not each host's whole history.
+          `SELECT sum("joules") AS "joules" FROM ${this.from(M.hostEnergy)} WHERE (${hosts.map((h) => `"host" = ${quoteString(h)}`).join(' OR ')}) AND ${timeRange(Math.min(...rows.map((r) => r.startUs)), Math.max(...rows.map((r) => r.endUs)))} GROUP BY "host", "domain", "device", "source", "quality"`,
           `SELECT "software_j" FROM ${from} ${w} GROUP BY "job", "host"`,
         ])
       : [[], [], []];

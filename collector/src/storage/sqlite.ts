@@ -167,6 +167,8 @@ const MIGRATIONS: string[] = [
       last_us = max(last_us, excluded.last_us);
   END;
   CREATE INDEX job_interval_start ON job_interval (start_us);
+  -- A page of jobs reads their component energy by job (energy sources): not a scan of every host's rows.
+  CREATE INDEX job_energy_job ON job_energy (job_id, start_us);
   `,
 ];
 
@@ -473,7 +475,10 @@ export class SqliteStore implements Sink, Store {
       .all(...args, ...COUNTED_SOURCE_DOMAINS) as { job_id: string; host: string; domain: string; device: string; joules: number }[];
     const hosts = [...new Set(perHost.map((r) => r.host))];
     const devices = hosts.length
-      ? (this.db.prepare(`SELECT host, domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host IN (${hosts.map(() => '?').join(', ')}) GROUP BY host, domain, device, source, quality`).all(...hosts) as unknown as DeviceQuality[])
+      ? // The devices' readings over the page's span only (index host_energy_time), not each host's whole history.
+        (this.db
+          .prepare(`SELECT host, domain, device, source, quality, sum(joules) AS joules FROM host_energy WHERE host IN (${hosts.map(() => '?').join(', ')}) AND start_us >= ? AND start_us < ? GROUP BY host, domain, device, source, quality`)
+          .all(...hosts, Math.min(...perHost.map((r) => r.startUs)), Math.max(...perHost.map((r) => r.endUs))) as unknown as DeviceQuality[])
       : [];
     const sources = energySources(jobDevices.map((r) => ({ jobId: r.job_id, host: r.host, domain: r.domain, device: r.device, joules: r.joules })), devices);
     const order = new Map(jobIds.map((id, i) => [id, i]));
