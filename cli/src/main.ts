@@ -138,9 +138,13 @@ ${LOG_HELP}`;
     });
     console.log(`wattprint: collector on grpc 127.0.0.1:${collector.grpcPort}, store ${path.join(dir, 'wattprint.db')}`);
     console.log(`wattprint: open http://127.0.0.1:${collector.httpPort}/ for live power and jobs (API under /v1/)`);
+    // Next to the agent's socket: where "wattprint measure", finding that socket, asks for the job's report.
+    const apiFile = path.join(dir, API_FILE);
+    fs.writeFileSync(apiFile, `http://127.0.0.1:${collector.httpPort}\n`, { mode: 0o600 });
     // Machine-readable line for supervisors and tests.
     console.log(JSON.stringify({ event: 'listening', grpcPort: collector.grpcPort, httpPort: collector.httpPort }));
     await untilSignal();
+    fs.rmSync(apiFile, { force: true });
     await agent.stop();
     await collector.stop();
   },
@@ -437,6 +441,9 @@ export function isLoopbackAddress(addr: string): boolean {
  * A state directory only its user can read (the store, the spool and the
  * socket hold who ran what): created 0700, and files in it 0600 via the umask.
  */
+/** The file in the state directory naming the HTTP API of `wattprint start`. */
+const API_FILE = 'api-url';
+
 function privateStateDir(dir: string, filesToo = true): string {
   // Not for measure: its command inherits the umask, and the job's own files are none of ours.
   if (filesToo) process.umask(0o077);

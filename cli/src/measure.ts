@@ -77,6 +77,16 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (pid: numb
   });
 }
 
+/** The API `wattprint start` wrote next to its agent's socket (STATE_DIR/api-url), if any. */
+function startApiUrl(socketPath: string): string | undefined {
+  try {
+    const url = fs.readFileSync(path.join(path.dirname(socketPath), 'api-url'), 'utf8').trim();
+    return /^http:\/\/127\.0\.0\.1:\d+$/.test(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An agent is there but will not take this user's registration. */
 export class AgentRefusedError extends Error {}
 
@@ -100,15 +110,17 @@ export async function measure(o: MeasureOptions): Promise<MeasureResult> {
     const durationSeconds = (Date.now() - started) / 1000;
     await localRequest(socketPath, 'POST', '/v1/jobs/end', { jobId: o.jobId }).catch(() => undefined);
     let report: JobReport | undefined;
-    if (o.apiUrl) {
+    // The agent of `wattprint start` names its API next to its socket: the report comes from there.
+    const apiUrl = o.apiUrl ?? startApiUrl(found.socket.path);
+    if (apiUrl) {
       // The agent's last interval for the job has to reach the collector first.
       await new Promise((r) => setTimeout(r, 2 * o.intervalMs + 500));
-      const res = await fetch(`${o.apiUrl.replace(/\/$/, '')}/v1/jobs/${encodeURIComponent(o.jobId)}`, { headers: o.apiToken ? { authorization: `Bearer ${o.apiToken}` } : {} }).catch((err) => {
-        o.log(`wattprint measure: cannot reach ${o.apiUrl}: ${err.message}`);
+      const res = await fetch(`${apiUrl.replace(/\/$/, '')}/v1/jobs/${encodeURIComponent(o.jobId)}`, { headers: o.apiToken ? { authorization: `Bearer ${o.apiToken}` } : {} }).catch((err) => {
+        o.log(`wattprint measure: cannot reach ${apiUrl}: ${err.message}`);
         return undefined;
       });
       if (res?.ok) report = (await res.json()) as JobReport;
-      else if (res) o.log(`wattprint measure: ${o.apiUrl} answered ${res.status} for job ${o.jobId}`);
+      else if (res) o.log(`wattprint measure: ${apiUrl} answered ${res.status} for job ${o.jobId}`);
     }
     return { exitCode: run.code, signal: run.signal, report, mode: 'agent', durationSeconds };
   }

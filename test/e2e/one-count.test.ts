@@ -57,8 +57,10 @@ test('npm start, then measure: measure registers with that agent and each CPU-se
   const state = path.join(dir, 'state');
   const fixture = RaplFixture.server(fs.mkdtempSync(path.join(dir, 'sys-')));
   const { httpPort } = await startStack(state, fixture);
-  const r = await runMeasure(['--state-dir', state, '--api', `http://127.0.0.1:${httpPort}`, '--interval-ms', '200', '--job', 'once', '--', 'sh', '-c', BURN]);
+  // As the README runs it: no --api; measure finds the agent's socket and, next to it, the API that `start` named.
+  const r = await runMeasure(['--state-dir', state, '--interval-ms', '200', '--job', 'once', '--', 'sh', '-c', BURN]);
   assert.equal(r.code, 7, r.stderr);
+  assert.match(r.stderr, /job once[\s\S]*software total/, 'measure prints the report it got from the collector of `wattprint start`');
   const truth = cpuOfTimes(r.stdout);
   assert.ok(truth > 0.2, r.stdout);
   const report = await eventually(async () => {
