@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, NODE, REPO } from '../../test/helpers/processes.ts';
+import { runCli, REPO } from '../../test/helpers/processes.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-conventions-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -16,25 +16,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const COMMANDS = ['start', 'agent', 'collector', 'measure', 'report', 'probe', 'sample'];
 
-/** Runs the CLI; a run that outlives the limit is killed and reported as hung. */
-function cli(args: string[], limitMs = 150_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATTPRINT_STATE_DIR: path.join(dir, 'state') } });
-    let out = '';
-    let err = '';
-    let hung = false;
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, hung });
-    });
-  });
-}
+const cli = (args: string[], limitMs?: number) => runCli(args, path.join(dir, 'state'), limitMs);
 
 test('--version prints the release version, at the top and on every command', async () => {
   for (const args of [['--version'], ['-V'], ...COMMANDS.map((c) => [c, '--version'])]) {

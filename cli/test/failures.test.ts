@@ -4,36 +4,17 @@
 // releases its ports and exits instead of hanging.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, NODE } from '../../test/helpers/processes.ts';
+import { runCli } from '../../test/helpers/processes.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-conventions-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 
-/** Runs the CLI; a run that outlives the limit is killed and reported as hung. */
-function cli(args: string[], limitMs = 150_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATTPRINT_STATE_DIR: path.join(dir, 'state') } });
-    let out = '';
-    let err = '';
-    let hung = false;
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, hung });
-    });
-  });
-}
+const cli = (args: string[], limitMs?: number) => runCli(args, path.join(dir, 'state'), limitMs);
 
 /** A port held by another process-like listener for the test's duration. */
 async function busyPort(): Promise<{ port: number; close: () => Promise<void> }> {

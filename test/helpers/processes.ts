@@ -9,6 +9,26 @@ export const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
 // WATTPRINT_TEST_BUILD=1 runs the built JavaScript (`npm run build`) instead of the sources (CI does both).
 export const CLI = process.env.WATTPRINT_TEST_BUILD ? path.join(REPO, 'build', 'cli', 'src', 'main.js') : path.join(REPO, 'cli', 'src', 'main.ts');
 
+/** Runs the CLI to its end with WATTPRINT_STATE_DIR set; a run that outlives the limit is killed and reported as hung. */
+export function runCli(args: string[], stateDir: string, limitMs = 150_000): Promise<{ code: number | null; out: string; err: string; hung: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE, ['--disable-warning=ExperimentalWarning', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATTPRINT_STATE_DIR: stateDir } });
+    let out = '';
+    let err = '';
+    let hung = false;
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, hung });
+    });
+  });
+}
+
 export interface Proc {
   child: ChildProcess;
   output: string[];
