@@ -10,12 +10,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchHost, fullStatLine } from '../bench/lib/host.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
-import { eventually, REPO, sleep, wattprint, waitForLine, type Proc } from '../helpers/processes.ts';
+import { eventually, REPO, sleep, wattprint, waitForLine, type Proc, freePort } from '../helpers/processes.ts';
 import { ShellyFake } from '../fakes/meters/plugs.ts';
 import { emptyPanels, loadDashboards, type Series } from '../grafana/panels.ts';
 
@@ -50,14 +49,6 @@ function rewrite(opts: string[], values: Record<string, (v: string) => string>):
     out.push(flag, values[flag]!(opts[++i]!));
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 async function api(httpPort: number, method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {

@@ -5,11 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startInfluxd, type Influxd } from '../helpers/influxd.ts';
-import { eventually, wattprint, waitForLine, type Proc } from '../helpers/processes.ts';
+import { eventually, wattprint, waitForLine, type Proc, freePort } from '../helpers/processes.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-influx-cli-'));
 const procs: Proc[] = [];
@@ -35,14 +34,6 @@ async function runCollector(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 
 function errorLines(out: string[]): string[] {
   return out.filter((l) => l.startsWith('wattprint collector:'));
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 test('usage errors name the flag and say why', async () => {

@@ -14,7 +14,7 @@ import { InfluxStore } from '@wattprint/collector/storage/influx.ts';
 import { request, startInfluxd, type Influxd } from '../helpers/influxd.ts';
 import { REPO } from '../helpers/processes.ts';
 import { seed } from './seed.ts';
-import { durationMs, interpolate, type Range } from './panels.ts';
+import { durationMs, formatValue, interpolate, type Range } from './panels.ts';
 import { parse as parseYaml } from 'yaml';
 import { StaticProvider } from '@wattprint/collector/carbon/static.ts';
 import { carbonForInterval } from '@wattprint/collector/carbon/compute.ts';
@@ -43,16 +43,6 @@ type Series = { name: string; tags?: Record<string, string>; columns: string[]; 
 
 // ---- Grafana's InfluxQL interpolation, as its datasource does it ----------
 
-/** Grafana escapes regex metacharacters of multi-value variables and joins them as (a|b). */
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
-}
-
-function formatValue(v: Variable, values: string[]): string {
-  if (!v.multi && !v.includeAll) return values[0] ?? '';
-  const escaped = values.map(escapeRegex);
-  return escaped.length === 1 ? escaped[0]! : `(${escaped.join('|')})`;
-}
 
 describe('Grafana dashboards on a real InfluxDB', () => {
   let influxd: Influxd;

@@ -27,7 +27,7 @@ function escapeRegex(s: string): string {
   return s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
 }
 
-function formatValue(v: Variable, values: string[]): string {
+export function formatValue(v: Variable, values: string[]): string {
   if (!v.multi && !v.includeAll) return values[0] ?? '';
   const escaped = values.map(escapeRegex);
   return escaped.length === 1 ? escaped[0]! : `(${escaped.join('|')})`;

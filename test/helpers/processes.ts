@@ -1,5 +1,6 @@
 // Starts real wattprint processes (collector, agent) for end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
@@ -95,4 +96,13 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 20_000
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await sleep(100);
   }
+}
+
+/** A port that was free a moment ago (the servers take their port as a flag). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
 }

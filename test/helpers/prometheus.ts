@@ -3,10 +3,10 @@
 // an error naming the package to install (tests fail, never skip).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { freePort } from './processes.ts';
 
 export interface Server {
   readonly url: string;
@@ -24,14 +24,6 @@ function find(names: string[], pkg: string): string {
   throw new Error(`${names[0]} not found in /usr/bin, /usr/local/bin or PATH: install it, e.g. \`apt-get install -y ${pkg}\``);
 }
 
-/** A port that was free a moment ago (the servers take their port as a flag). */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 async function startServer(bin: string, args: (port: number, dir: string) => string[], readyPath: string, prefix: string, files: Record<string, string>): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -106,3 +98,4 @@ export function startPrometheus(configYaml: string): Promise<Server> {
     { 'prometheus.yml': configYaml },
   );
 }
+
